@@ -1,0 +1,30 @@
+# The two commands: `make run` and `make test`. See README.md.
+PYTHON ?= $(shell bash scripts/find-python.sh)
+VENV := .venv
+STAMP := $(VENV)/.installed
+
+.PHONY: run test stop install browser services bench load faults
+
+$(STAMP): requirements.txt
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	bash scripts/run.sh
+
+# Browser tests drive Debian's Chromium; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
+test: install browser
+	$(VENV)/bin/python scripts/devservices.py start
+	set -a; . ./.run/env; set +a; $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+stop:
+	$(VENV)/bin/python scripts/devservices.py stop

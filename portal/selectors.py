@@ -1,0 +1,15 @@
+"""Reads for the home page."""
+from django.contrib.auth.models import User
+from django.db.models import Count
+
+from projects.models import Membership
+
+
+def my_work(user: User) -> dict:
+    memberships = (
+        Membership.objects.filter(user=user)
+        .select_related("team")
+        .annotate(member_count=Count("team__memberships"))
+        .order_by("team__name")
+    )
+    return {"memberships": memberships}

@@ -1,0 +1,25 @@
+from django.contrib import admin
+
+from projects.models import Membership, Team
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "hourly_rate"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ["user", "team", "role", "weekly_hours", "joined_on"]
+    list_filter = ["team", "role"]
+    search_fields = ["user__username", "team__name"]
+    autocomplete_fields = ["user", "team"]

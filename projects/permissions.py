@@ -1,0 +1,80 @@
+"""The one place that says who may do what. Views, services and the API all ask here.
+
+Everyone logged in may read everything. Members of a team change their team's objects; team leads
+also manage their team's members; managers review and approve; superusers are admins.
+"""
+from django.contrib.auth.models import AnonymousUser, User
+
+from projects.models import MANAGERS_GROUP, Membership, Team
+
+AnyUser = User | AnonymousUser
+
+
+def _team_roles(user: AnyUser) -> dict[int, str]:
+    """The user's role per team id, loaded once per user object."""
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_portal_team_roles", None)
+    if cached is None:
+        cached = dict(Membership.objects.filter(user=user).values_list("team_id", "role"))
+        user._portal_team_roles = cached
+    return cached
+
+
+def team_ids(user: AnyUser) -> set[int]:
+    return set(_team_roles(user))
+
+
+def is_admin(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+def is_manager(user: AnyUser) -> bool:
+    if not user.is_authenticated:
+        return False
+    if is_admin(user):
+        return True
+    cached = getattr(user, "_portal_is_manager", None)
+    if cached is None:
+        cached = user.groups.filter(name=MANAGERS_GROUP).exists()
+        user._portal_is_manager = cached
+    return cached
+
+
+def is_member(user: AnyUser, team: Team | int) -> bool:
+    team_id = team if isinstance(team, int) else team.pk
+    return team_id in _team_roles(user)
+
+
+def is_lead(user: AnyUser, team: Team | int) -> bool:
+    team_id = team if isinstance(team, int) else team.pk
+    return _team_roles(user).get(team_id) == Membership.Role.LEAD
+
+
+def role_name(user: AnyUser) -> str:
+    """The broadest role a user holds: admin, manager, lead or member."""
+    if is_admin(user):
+        return "admin"
+    if is_manager(user):
+        return "manager"
+    if Membership.Role.LEAD in _team_roles(user).values():
+        return "lead"
+    return "member"
+
+
+def can_view(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_active
+
+
+def can_edit_team_work(user: AnyUser, team: Team | int) -> bool:
+    """Change the objects that belong to a team: its projects, decisions, ledger, toil."""
+    return is_admin(user) or is_member(user, team)
+
+
+def can_manage_members(user: AnyUser, team: Team | int) -> bool:
+    return is_admin(user) or is_lead(user, team)
+
+
+def can_approve(user: AnyUser) -> bool:
+    """Approve or reject what needs a manager (decommissioning, overrides)."""
+    return is_manager(user)

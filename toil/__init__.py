@@ -1,0 +1,1 @@
+"""The toil backlog: toil items, time logs, toil share and automation payback."""
