@@ -5,7 +5,7 @@ also manage their team's members; managers review and approve; superusers are ad
 """
 from django.contrib.auth.models import AnonymousUser, User
 
-from projects.models import MANAGERS_GROUP, Membership, Team
+from projects.models import MANAGERS_GROUP, Membership, Project, Team
 
 AnyUser = User | AnonymousUser
 
@@ -78,3 +78,14 @@ def can_manage_members(user: AnyUser, team: Team | int) -> bool:
 def can_approve(user: AnyUser) -> bool:
     """Approve or reject what needs a manager (decommissioning, overrides)."""
     return is_manager(user)
+
+
+def can_edit_project(user: AnyUser, project: Project) -> bool:
+    """Change a project and everything in it. A retired project is read-only for its team."""
+    if is_admin(user):
+        return True
+    return is_member(user, project.team_id) and not project.is_retired
+
+
+def can_create_project(user: AnyUser, team: Team | int) -> bool:
+    return can_edit_team_work(user, team)

@@ -1,15 +1,16 @@
-"""Writes for teams and memberships. Every write checks the actor's rights, validates, and runs in
-a transaction."""
+"""Writes for teams, memberships and projects. Every write checks the actor's rights, validates,
+and runs in a transaction."""
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import permissions
-from projects.models import Membership, Team
+from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 
 @transaction.atomic
@@ -34,3 +35,118 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     if membership.is_lead and not team.memberships.filter(role=Membership.Role.LEAD).exclude(pk=membership.pk).exists():
         raise ValidationError(_("A team keeps at least one lead: name another lead first."))
     membership.delete()
+
+
+def _require_edit(actor: User, project: Project) -> None:
+    if not permissions.can_edit_project(actor, project):
+        if project.is_retired and permissions.is_member(actor, project.team_id):
+            raise PermissionDenied(_("This project is retired: it is read-only."))
+        raise PermissionDenied(_("Only members of the project's team can change it."))
+
+
+PROJECT_FIELDS = (
+    "name", "slug", "summary", "description", "value_hypothesis", "business_owner",
+    "repository_url", "dashboard_url", "runbook_url", "tags", "start_date",
+)
+
+
+@transaction.atomic
+def project_create(*, actor: User, team: Team, name: str, slug: str, **fields) -> Project:
+    if not permissions.can_create_project(actor, team):
+        raise PermissionDenied(_("You can only create projects for your own teams."))
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    project = Project(team=team, name=name, slug=slug, **fields)
+    project.full_clean()
+    project.save()
+    PhaseChange.objects.create(
+        project=project, from_phase="", to_phase=project.phase, reason=_("Project created."), changed_by=actor
+    )
+    return project
+
+
+@transaction.atomic
+def project_update(*, actor: User, project: Project, **fields) -> Project:
+    _require_edit(actor, project)
+    unknown = set(fields) - set(PROJECT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(project, name, value)
+    project.full_clean()
+    project.save()
+    return project
+
+
+def phase_moves(project: Project) -> list[str]:
+    """The phases a person may move the project to from the phase form (not the decommission workflow)."""
+    targets = {
+        transition.target
+        for transition in project.get_available_phase_transitions()
+        if transition.custom.get("workflow") != "decommission"
+    }
+    return [phase for phase in Phase.values if phase in targets]
+
+
+def _transition_to(project: Project, to_phase: str, *, workflow: str | None):
+    for transition in project.get_available_phase_transitions():
+        if transition.custom.get("workflow") == workflow and to_phase == transition.target:
+            return transition
+    return None
+
+
+@transaction.atomic
+def project_change_phase(
+    *, actor: User, project: Project, to_phase: str, reason: str, workflow: str | None = None
+) -> PhaseChange:
+    """Move a project to another phase, recording who, when and why.
+
+    `workflow="decommission"` is for the decommission workflow's own moves (into decommissioning,
+    to retired, and back when a request is cancelled); the phase form cannot make them.
+    """
+    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
+    project.refresh_from_db(fields=["phase"])
+    if workflow is None:
+        _require_edit(actor, project)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the phase changes.")})
+    from_phase = project.phase
+    transition = _transition_to(project, to_phase, workflow=workflow)
+    if transition is None:
+        if workflow is None and project.phase in (Phase.RUN, Phase.DECOMMISSIONING) and to_phase in (
+            Phase.DECOMMISSIONING,
+            Phase.RETIRED,
+        ):
+            raise ValidationError(
+                {"to_phase": _("A project in run is retired only through the decommission workflow: request a decommission.")}
+            )
+        raise ValidationError(
+            {"to_phase": _("A project in %(from)s cannot move to %(to)s.") % {"from": project.get_phase_display(), "to": Phase(to_phase).label if to_phase in Phase.values else to_phase}}
+        )
+    method = getattr(project, transition.name)
+    if transition.name == "cancel_decommission":
+        method(back_to=to_phase)
+    else:
+        method()
+    project.phase_changed_at = timezone.now()
+    project.save(update_fields=["phase", "phase_changed_at", "updated_at"])
+    return PhaseChange.objects.create(
+        project=project, from_phase=from_phase, to_phase=project.phase, reason=reason, changed_by=actor,
+        changed_at=project.phase_changed_at,
+    )
+
+
+@transaction.atomic
+def health_check_set(*, actor: User, project: Project, item: str, status: str, note: str = "") -> HealthCheck:
+    _require_edit(actor, project)
+    if item not in HEALTH_ITEM_KEYS:
+        raise ValidationError({"item": _("Unknown checklist item.")})
+    check, _created = HealthCheck.objects.get_or_create(
+        project=project, item=item, defaults={"status": status, "note": note, "checked_by": actor}
+    )
+    check.status, check.note, check.checked_by, check.checked_at = status, note, actor, timezone.now()
+    check.full_clean()
+    check.save()
+    return check

@@ -2,6 +2,8 @@
 from django import template
 from django.forms import BoundField
 
+from projects.markdown import render_markdown
+
 register = template.Library()
 
 _SELECTS = {"select", "selectmultiple", "nullbooleanselect"}
@@ -17,3 +19,9 @@ def bootstrap(field: BoundField) -> str:
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.id_for_label}-error"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    """Render user markdown as sanitised HTML."""
+    return render_markdown(text)
