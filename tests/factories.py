@@ -5,7 +5,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth.models import Group, User
 
-from projects.models import MANAGERS_GROUP, Membership, Team
+from projects.models import MANAGERS_GROUP, Membership, Project, Team
 
 PASSWORD = "test-password-123"
 
@@ -46,6 +46,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.MEMBER
     weekly_hours = Decimal("35")
     joined_on = date(2025, 1, 6)
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+
+    team = factory.SubFactory(TeamFactory)
+    name = factory.Sequence(lambda n: f"Project {n}")
+    slug = factory.Sequence(lambda n: f"project-{n}")
+    summary = "A model that predicts something useful."
+    start_date = date(2025, 1, 1)
 
 
 def make_manager(**kwargs) -> User:
