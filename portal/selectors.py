@@ -2,7 +2,7 @@
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from projects.models import Membership
+from projects.models import Membership, Project
 
 
 def my_work(user: User) -> dict:
@@ -12,4 +12,5 @@ def my_work(user: User) -> dict:
         .annotate(member_count=Count("team__memberships"))
         .order_by("team__name")
     )
-    return {"memberships": memberships}
+    my_projects = Project.objects.filter(team__memberships__user=user).select_related("team").order_by("team__name", "name")
+    return {"memberships": memberships, "my_projects": my_projects}

@@ -1,11 +1,13 @@
-"""Forms for the team pages."""
+"""Forms for the team and project pages."""
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Membership
+from projects import permissions
+from projects.models import HealthCheck, Membership, Phase, Project, Team
 
 
 class MembershipAddForm(forms.Form):
@@ -28,3 +30,66 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         return
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+class TagsField(forms.CharField):
+    """Comma-separated tags, stored as a list of lower-case slugs."""
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        tags = []
+        for raw in text.split(","):
+            tag = slugify(raw.strip())
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def validate(self, value) -> None:
+        if any(len(tag) > 40 for tag in value):
+            raise ValidationError(_("A tag has at most 40 characters."))
+
+
+class ProjectForm(forms.ModelForm):
+    tags = TagsField(label=_("Tags"), required=False, help_text=_("Separated by commas, e.g. churn, batch."))
+
+    class Meta:
+        model = Project
+        fields = [
+            "team", "name", "slug", "summary", "description", "value_hypothesis", "business_owner",
+            "repository_url", "dashboard_url", "runbook_url", "tags", "start_date",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 5}),
+            "value_hypothesis": forms.Textarea(attrs={"rows": 3}),
+            "start_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["team"]
+        else:
+            teams = Team.objects.all() if permissions.is_admin(user) else Team.objects.filter(memberships__user=user)
+            self.fields["team"].queryset = teams
+            if teams.count() == 1:
+                self.fields["team"].initial = teams.first()
+        for name in ("repository_url", "dashboard_url", "runbook_url"):
+            self.fields[name].assume_scheme = "https"
+            self.fields[name].widget.attrs["placeholder"] = "https://"
+
+
+class PhaseChangeForm(forms.Form):
+    to_phase = forms.ChoiceField(label=_("Move to"))
+    reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, moves: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in moves]
+
+
+class HealthCheckForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=HealthCheck.Status.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)

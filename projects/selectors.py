@@ -1,7 +1,9 @@
-"""Reads for the team pages."""
-from django.db.models import Count, QuerySet
+"""Reads for the team and project pages."""
+from dataclasses import dataclass
 
-from projects.models import Membership, Team
+from django.db.models import Count, F, Func, QuerySet
+
+from projects.models import HEALTH_ITEMS, PHASES_IN_SCOPE, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 
 def team_list() -> QuerySet[Team]:
@@ -10,3 +12,61 @@ def team_list() -> QuerySet[Team]:
 
 def team_memberships(team: Team) -> QuerySet[Membership]:
     return team.memberships.select_related("user").order_by("-role", "user__username")
+
+
+def project_list() -> QuerySet[Project]:
+    return Project.objects.select_related("team").order_by("name")
+
+
+def all_tags() -> list[str]:
+    return sorted(Project.objects.annotate(tag=Func(F("tags"), function="unnest")).values_list("tag", flat=True).distinct())
+
+
+@dataclass
+class HealthRow:
+    key: str
+    label: str
+    check: HealthCheck | None
+
+    @property
+    def missing(self) -> bool:
+        return self.check is None or self.check.status in (HealthCheck.Status.NO, HealthCheck.Status.PARTLY)
+
+
+@dataclass
+class HealthGroup:
+    phase: Phase
+    in_scope: bool
+    rows: list[HealthRow]
+
+
+@dataclass
+class Health:
+    groups: list[HealthGroup]
+    score: int | None  # percent over the relevant items of the current and earlier phases
+    missing: list[HealthRow]
+
+
+def project_health(project: Project) -> Health:
+    checks = {check.item: check for check in project.health_checks.select_related("checked_by")}
+    in_scope = PHASES_IN_SCOPE[project.phase]
+    groups, points, relevant, missing = [], 0.0, 0, []
+    for phase in (Phase.CONCEPTION, Phase.BUILD, Phase.RUN):
+        rows = [HealthRow(item.key, item.label, checks.get(item.key)) for item in HEALTH_ITEMS if item.phase == phase]
+        groups.append(HealthGroup(Phase(phase), phase in in_scope, rows))
+        if phase not in in_scope:
+            continue
+        for row in rows:
+            status = row.check.status if row.check else None
+            if status == HealthCheck.Status.NOT_RELEVANT:
+                continue
+            relevant += 1
+            points += {HealthCheck.Status.YES: 1.0, HealthCheck.Status.PARTLY: 0.5}.get(status, 0.0)
+            if row.missing:
+                missing.append(row)
+    score = round(100 * points / relevant) if relevant else None
+    return Health(groups=groups, score=score, missing=missing)
+
+
+def project_timeline(project: Project) -> QuerySet[PhaseChange]:
+    return project.phase_changes.select_related("changed_by")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_fsm import State
 
 from projects import permissions
 from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, PhaseChange, Project, Team
@@ -44,6 +45,8 @@ def _require_edit(actor: User, project: Project) -> None:
         raise PermissionDenied(_("Only members of the project's team can change it."))
 
 
+RESERVED_SLUGS = {"new"}  # paths under /projects/ that are not projects
+
 PROJECT_FIELDS = (
     "name", "slug", "summary", "description", "value_hypothesis", "business_owner",
     "repository_url", "dashboard_url", "runbook_url", "tags", "start_date",
@@ -57,6 +60,8 @@ def project_create(*, actor: User, team: Team, name: str, slug: str, **fields) -
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("“%(slug)s” is reserved; choose another slug.") % {"slug": slug}})
     project = Project(team=team, name=name, slug=slug, **fields)
     project.full_clean()
     project.save()
@@ -72,6 +77,8 @@ def project_update(*, actor: User, project: Project, **fields) -> Project:
     unknown = set(fields) - set(PROJECT_FIELDS)
     if unknown:
         raise TypeError(f"Unknown project fields: {sorted(unknown)}")
+    if fields.get("slug", project.slug) in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("“%(slug)s” is reserved; choose another slug.") % {"slug": fields["slug"]}})
     for name, value in fields.items():
         setattr(project, name, value)
     project.full_clean()
@@ -82,16 +89,22 @@ def project_update(*, actor: User, project: Project, **fields) -> Project:
 def phase_moves(project: Project) -> list[str]:
     """The phases a person may move the project to from the phase form (not the decommission workflow)."""
     targets = {
-        transition.target
+        target
         for transition in project.get_available_phase_transitions()
         if transition.custom.get("workflow") != "decommission"
+        for target in _targets(transition)
     }
     return [phase for phase in Phase.values if phase in targets]
 
 
+def _targets(transition) -> tuple[str, ...]:
+    target = transition.target
+    return tuple(target.allowed_states) if isinstance(target, State) else (target,)
+
+
 def _transition_to(project: Project, to_phase: str, *, workflow: str | None):
     for transition in project.get_available_phase_transitions():
-        if transition.custom.get("workflow") == workflow and to_phase == transition.target:
+        if transition.custom.get("workflow") == workflow and to_phase in _targets(transition):
             return transition
     return None
 

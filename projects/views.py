@@ -1,14 +1,17 @@
-"""Team pages: the list, one team with its members, and the lead's member management."""
+"""Team pages (the list, one team, the lead's member management) and project pages (the list,
+the overview with its phase timeline and health checklist, create, edit, phase moves)."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects import permissions, selectors, services
-from projects.forms import MembershipAddForm, add_service_errors
-from projects.models import Membership, Team
+from projects.filters import ProjectFilter
+from projects.forms import HealthCheckForm, MembershipAddForm, PhaseChangeForm, ProjectForm, add_service_errors
+from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, Project, Team
 
 
 @require_GET
@@ -62,3 +65,123 @@ def membership_remove(request, slug: str, membership_id: int) -> HttpResponse:
     else:
         messages.success(request, _("%(user)s left %(team)s.") % {"user": membership.user, "team": team})
     return redirect(team)
+
+
+PAGE_SIZE = 50
+
+
+@require_GET
+def project_list(request) -> HttpResponse:
+    project_filter = ProjectFilter(request.GET or None, queryset=selectors.project_list())
+    page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": project_filter,
+        "page": page,
+        "query": query.urlencode(),
+        "tags": selectors.all_tags(),
+        "can_create": permissions.is_admin(request.user) or bool(permissions.team_ids(request.user)),
+    }
+    template = "projects/project_list.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#results"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def project_create(request) -> HttpResponse:
+    if not (permissions.is_admin(request.user) or permissions.team_ids(request.user)):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        team = data.pop("team")
+        try:
+            project = services.project_create(actor=request.user, team=team, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project %(name)s created.") % {"name": project.name})
+            return redirect(project)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/project_form.html", {"form": form}, status=status)
+
+
+def _project_context(request, project: Project, **extra) -> dict:
+    can_edit = permissions.can_edit_project(request.user, project)
+    moves = services.phase_moves(project)
+    return {
+        "project": project,
+        "can_edit": can_edit,
+        "health": selectors.project_health(project),
+        "timeline": selectors.project_timeline(project),
+        "phase_form": PhaseChangeForm(moves=moves) if can_edit and moves else None,
+        "health_statuses": HealthCheck.Status.choices,
+        "phases": Phase,
+        **extra,
+    }
+
+
+@require_GET
+def project_detail(request, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    return render(request, "projects/project_detail.html", _project_context(request, project))
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ProjectForm(request.POST or None, instance=project, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_update(actor=request.user, project=Project.objects.get(pk=project.pk), **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Project saved."))
+            return redirect(project)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "projects/project_form.html", {"form": form, "project": project}, status=status)
+
+
+@require_POST
+def project_phase(request, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    all_phases = [phase for phase in Phase.values if phase != project.phase]
+    form = PhaseChangeForm(request.POST, moves=all_phases)
+    if form.is_valid():
+        try:
+            services.project_change_phase(actor=request.user, project=project, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s moved to %(phase)s.") % {"name": project.name, "phase": project.get_phase_display()})
+            return redirect(project)
+    context = _project_context(request, project)
+    context["phase_form"] = form
+    form.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in services.phase_moves(project)]
+    return render(request, "projects/project_detail.html", context, status=400)
+
+
+@require_POST
+def health_check(request, slug: str, item: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    if item not in HEALTH_ITEM_KEYS:
+        raise Http404
+    form = HealthCheckForm(request.POST)
+    if form.is_valid():
+        services.health_check_set(actor=request.user, project=project, item=item, **form.cleaned_data)
+        if not request.htmx:
+            messages.success(request, _("Checklist updated."))
+    elif not request.htmx:
+        messages.error(request, _("Choose a status for the checklist item."))
+    if request.htmx:
+        return render(request, "projects/project_detail.html#health", _project_context(request, project))
+    return redirect(project)

@@ -1,0 +1,107 @@
+"""Phase moves: only the allowed ones, each recorded with who, when and why."""
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from projects import services
+from projects.models import Phase, PhaseChange
+from tests.factories import ProjectFactory
+
+
+def move(project, actor, to_phase, reason="because"):
+    change = services.project_change_phase(actor=actor, project=project, to_phase=to_phase, reason=reason)
+    project.refresh_from_db()
+    return change
+
+
+@pytest.fixture
+def project(team):
+    return ProjectFactory(team=team)
+
+
+@pytest.mark.django_db
+def test_forward_moves_are_recorded_with_who_and_why(project, member):
+    change = move(project, member, Phase.BUILD, "Data access granted")
+    assert project.phase == Phase.BUILD
+    assert (change.from_phase, change.to_phase, change.reason, change.changed_by) == ("conception", "build", "Data access granted", member)
+
+
+@pytest.mark.django_db
+def test_moves_offered_per_phase(project, member):
+    assert services.phase_moves(project) == [Phase.BUILD, Phase.RETIRED]
+    move(project, member, Phase.BUILD)
+    assert services.phase_moves(project) == [Phase.RUN, Phase.RETIRED]
+    move(project, member, Phase.RUN)
+    assert services.phase_moves(project) == [Phase.BUILD]
+
+
+@pytest.mark.django_db
+def test_a_project_in_run_can_be_rebuilt(project, member):
+    move(project, member, Phase.BUILD)
+    move(project, member, Phase.RUN)
+    move(project, member, Phase.BUILD, "Rebuild on the new feature store")
+    assert project.phase == Phase.BUILD
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("start", [Phase.CONCEPTION, Phase.BUILD])
+def test_a_project_can_be_abandoned_before_run(project, member, start):
+    if start == Phase.BUILD:
+        move(project, member, Phase.BUILD)
+    move(project, member, Phase.RETIRED, "The pilot showed no value")
+    assert project.phase == Phase.RETIRED
+
+
+@pytest.mark.django_db
+def test_run_reaches_retired_only_through_decommissioning(project, member):
+    move(project, member, Phase.BUILD)
+    move(project, member, Phase.RUN)
+    for target in (Phase.RETIRED, Phase.DECOMMISSIONING):
+        with pytest.raises(ValidationError, match="decommission workflow"):
+            move(project, member, target)
+    assert project.phase == Phase.RUN
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", [Phase.RUN, Phase.DECOMMISSIONING, Phase.CONCEPTION])
+def test_skipping_or_going_back_from_conception_is_refused(project, member, target):
+    with pytest.raises(ValidationError):
+        move(project, member, target)
+    assert project.phase == Phase.CONCEPTION
+    assert not PhaseChange.objects.filter(project=project).exists()
+
+
+@pytest.mark.django_db
+def test_a_move_needs_a_reason(project, member):
+    with pytest.raises(ValidationError, match="why"):
+        move(project, member, Phase.BUILD, "  ")
+    assert project.phase == Phase.CONCEPTION
+
+
+@pytest.mark.django_db
+def test_member_of_another_team_cannot_move_the_phase(project, outsider):
+    with pytest.raises(PermissionDenied):
+        move(project, outsider, Phase.BUILD)
+    project.refresh_from_db()
+    assert project.phase == Phase.CONCEPTION
+
+
+@pytest.mark.django_db
+def test_a_retired_project_is_read_only_for_its_team(project, member):
+    move(project, member, Phase.RETIRED, "abandoned")
+    with pytest.raises(PermissionDenied, match="retired"):
+        services.project_update(actor=member, project=project, name="Renamed")
+
+
+@pytest.mark.django_db
+def test_the_decommission_workflow_makes_its_own_moves(project, member, manager):
+    move(project, member, Phase.BUILD)
+    move(project, member, Phase.RUN)
+    services.project_change_phase(actor=manager, project=project, to_phase=Phase.DECOMMISSIONING, reason="approved", workflow="decommission")
+    services.project_change_phase(actor=manager, project=project, to_phase=Phase.RUN, reason="cancelled", workflow="decommission")
+    project.refresh_from_db()
+    assert project.phase == Phase.RUN
+    services.project_change_phase(actor=manager, project=project, to_phase=Phase.DECOMMISSIONING, reason="approved", workflow="decommission")
+    services.project_change_phase(actor=manager, project=project, to_phase=Phase.RETIRED, reason="done", workflow="decommission")
+    project.refresh_from_db()
+    assert project.phase == Phase.RETIRED
+    assert [c.to_phase for c in project.phase_changes.all()][-4:] == ["decommissioning", "run", "decommissioning", "retired"]

@@ -1,0 +1,179 @@
+"""Project pages: list with filters, create, edit, phase change and health checklist, with rights."""
+import pytest
+from django.urls import reverse
+
+from projects.models import HealthCheck, Phase, Project
+from tests.conftest import client_for
+from tests.factories import ProjectFactory, TeamFactory
+
+
+def create_form(team, **overrides):
+    return {
+        "team": team.pk, "name": "Churn prediction", "slug": "churn", "summary": "Scores subscribers",
+        "description": "", "value_hypothesis": "Keeps 2% more subscribers", "business_owner": "Retention",
+        "repository_url": "https://git.example.com/churn", "dashboard_url": "", "runbook_url": "",
+        "tags": "Churn, batch", "start_date": "2026-01-05", **overrides,
+    }
+
+
+@pytest.mark.django_db
+def test_member_creates_a_project_for_their_team(member, team):
+    response = client_for(member).post(reverse("project_create"), create_form(team))
+    project = Project.objects.get(slug="churn")
+    assert response.status_code == 302 and response.url == project.get_absolute_url()
+    assert project.team == team and project.tags == ["churn", "batch"] and project.phase == Phase.CONCEPTION
+    assert project.phase_changes.count() == 1
+
+
+@pytest.mark.django_db
+def test_cannot_create_a_project_for_another_team(member, team, other_team):
+    response = client_for(member).post(reverse("project_create"), create_form(other_team))
+    assert response.status_code == 400
+    assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"name": ""}, "name", "This field is required"),
+        ({"repository_url": "javascript:alert(1)"}, "repository_url", "Enter a valid URL"),
+        ({"slug": "new"}, "slug", "reserved"),
+        ({"slug": "not a slug"}, "slug", "Enter a valid"),
+    ],
+)
+def test_bad_input_is_refused_next_to_the_field(member, team, overrides, field, message):
+    response = client_for(member).post(reverse("project_create"), create_form(team, **overrides))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'id="id_{field}-error"' in page and message in page
+    assert not Project.objects.exists()
+
+
+@pytest.mark.django_db
+def test_duplicate_slug_is_refused(member, team):
+    ProjectFactory(team=team, slug="churn")
+    response = client_for(member).post(reverse("project_create"), create_form(team))
+    assert response.status_code == 400
+    assert "already exists" in response.content.decode()
+    assert Project.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_member_of_another_team_gets_403_on_edit_and_nothing_changes(outsider, team):
+    project = ProjectFactory(team=team, name="Original")
+    client = client_for(outsider)
+    assert client.get(reverse("project_edit", args=[project.slug])).status_code == 403
+    response = client.post(reverse("project_edit", args=[project.slug]), {**create_form(team), "name": "Hijacked", "slug": project.slug})
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.name == "Original"
+
+
+@pytest.mark.django_db
+def test_member_edits_their_project(member, team):
+    project = ProjectFactory(team=team)
+    form = {**create_form(team), "name": "Renamed", "slug": project.slug}
+    del form["team"]
+    response = client_for(member).post(reverse("project_edit", args=[project.slug]), form)
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.name == "Renamed"
+
+
+@pytest.mark.django_db
+def test_everyone_reads_a_project_but_only_the_team_sees_edit_controls(outsider, member, team):
+    project = ProjectFactory(team=team, description="**bold** <script>alert(1)</script>")
+    outsider_page = client_for(outsider).get(project.get_absolute_url()).content.decode()
+    member_page = client_for(member).get(project.get_absolute_url()).content.decode()
+    assert "<strong>bold</strong>" in outsider_page and "<script>alert" not in outsider_page
+    assert "Edit project" not in outsider_page and "Change phase" not in outsider_page
+    assert "Edit project" in member_page and "Change phase" in member_page
+
+
+@pytest.mark.django_db
+def test_phase_change_from_the_page(member, team):
+    project = ProjectFactory(team=team)
+    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "Data ready"})
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert project.phase == Phase.BUILD
+
+
+@pytest.mark.django_db
+def test_refused_phase_change_shows_the_reason(member, team):
+    project = ProjectFactory(team=team)
+    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "skip"})
+    assert response.status_code == 400
+    assert "cannot move to Run" in response.content.decode()
+    project.refresh_from_db()
+    assert project.phase == Phase.CONCEPTION
+
+
+@pytest.mark.django_db
+def test_outsider_cannot_change_phase_or_checklist(outsider, team):
+    project = ProjectFactory(team=team)
+    client = client_for(outsider)
+    assert client.post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"}).status_code == 403
+    assert client.post(reverse("health_check", args=[project.slug, "data-available"]), {"status": "yes"}).status_code == 403
+    project.refresh_from_db()
+    assert project.phase == Phase.CONCEPTION and not HealthCheck.objects.exists()
+
+
+@pytest.mark.django_db
+def test_health_checklist_score_counts_current_and_earlier_phases(member, team):
+    project = ProjectFactory(team=team)
+    client = client_for(member)
+    url = lambda item: reverse("health_check", args=[project.slug, item])  # noqa: E731
+    client.post(url("value-metric-agreed"), {"status": "yes", "note": "Signed off"}, headers={"HX-Request": "true"})
+    response = client.post(url("data-available"), {"status": "partly"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'data-testid="health-score">75%' in response.content.decode()
+    check = HealthCheck.objects.get(project=project, item="value-metric-agreed")
+    assert (check.status, check.note, check.checked_by) == ("yes", "Signed off", member)
+
+
+@pytest.mark.django_db
+def test_unknown_checklist_item_is_404(member, team):
+    project = ProjectFactory(team=team)
+    assert client_for(member).post(reverse("health_check", args=[project.slug, "no-such-item"]), {"status": "yes"}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_list_filters_by_team_phase_tag_and_search(member, team, other_team):
+    ProjectFactory(team=team, name="Churn", tags=["churn"])
+    ProjectFactory(team=other_team, name="Fraud", tags=["fraud"])
+    client = client_for(member)
+    page = lambda **q: client.get(reverse("project_list"), q).content.decode()  # noqa: E731
+    assert "Churn" in page(team=team.slug) and "Fraud" not in page(team=team.slug)
+    assert "Fraud" in page(tag="fraud") and "Churn" not in page(tag="fraud")
+    assert "Fraud" in page(q="fra") and "Churn" not in page(q="fra")
+    assert "Churn" in page(phase="conception") and "Churn" not in page(phase="run")
+
+
+@pytest.mark.django_db
+def test_htmx_list_request_returns_only_the_results(member, team):
+    ProjectFactory(team=team, name="Churn")
+    response = client_for(member).get(reverse("project_list"), {"q": "churn"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert body.lstrip().startswith('<div id="results">') and "Churn" in body and "<nav" not in body.split("results")[0]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [10, 200])
+def test_project_list_runs_a_bounded_number_of_queries(django_assert_max_num_queries, member, count):
+    teams = [TeamFactory() for _ in range(5)]
+    for index in range(count):
+        ProjectFactory(team=teams[index % 5], tags=["t%d" % (index % 7)])
+    client = client_for(member)
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse("project_list"), {"sort": "team"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_project_page_runs_a_bounded_number_of_queries(django_assert_max_num_queries, member, team):
+    project = ProjectFactory(team=team)
+    client = client_for(member)
+    with django_assert_max_num_queries(14):
+        client.get(project.get_absolute_url())
