@@ -15,7 +15,8 @@ fetch() {  # fetch NAME@VERSION FILE_IN_PACKAGE [FILE_IN_PACKAGE ...]
   tarball=$(ls "$work"/*.tgz)
   mkdir -p "$work/x" && tar -xzf "$tarball" -C "$work/x"
   for file in "$@"; do
-    cp "$work/x/package/$file" "$dest/"
+    # Source maps are not vendored: drop the references so the static manifest does not look for them.
+    sed -E '/sourceMappingURL=/d' "$work/x/package/$file" > "$dest/$(basename "$file")"
   done
   echo "$spec" >> "$dest/VERSIONS"
   rm -rf "$work/x" "$tarball"
