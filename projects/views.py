@@ -24,6 +24,7 @@ def _team_context(request, team: Team, form: MembershipAddForm | None = None) ->
     return {
         "team": team,
         "memberships": selectors.team_memberships(team),
+        "projects": team.projects.order_by("name"),
         "can_manage": can_manage,
         "form": form or (MembershipAddForm() if can_manage else None),
     }
