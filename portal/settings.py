@@ -209,10 +209,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
 }
 
 # Portal rules.
 PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
+# Ledger: a project in run is underwater when its cost over this many complete months exceeds its value.
+LEDGER_UNDERWATER_WINDOW_MONTHS = int(os.environ.get("LEDGER_UNDERWATER_WINDOW_MONTHS", "3"))
+LEDGER_FOCUS_TAG_KEY = os.environ.get("LEDGER_FOCUS_TAG_KEY", "ml-project")
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 

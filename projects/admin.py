@@ -23,3 +23,5 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ["team", "role"]
     search_fields = ["user__username", "team__name"]
     autocomplete_fields = ["user", "team"]
+
+from projects.ledger import admin as ledger_admin  # noqa: E402,F401  registers the ledger's admin pages

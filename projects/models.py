@@ -188,6 +188,9 @@ class PhaseChange(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
     )
     changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    override = models.BooleanField(
+        _("manager override"), default=False, help_text=_("A manager let the project into run without proof of value.")
+    )
 
     class Meta:
         ordering = ["changed_at", "pk"]
@@ -261,3 +264,15 @@ class HealthCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.item} = {self.status}"
+
+
+from projects.ledger.models import (  # noqa: E402,F401  registered here so Django finds them in the projects app
+    AllocationRule,
+    CostEntry,
+    ExchangeRate,
+    FocusImport,
+    FocusRow,
+    LedgerMonth,
+    LedgerStatus,
+    ValueEntry,
+)

@@ -89,3 +89,16 @@ def can_edit_project(user: AnyUser, project: Project) -> bool:
 
 def can_create_project(user: AnyUser, team: Team | int) -> bool:
     return can_edit_team_work(user, team)
+
+
+def can_import_costs(user: AnyUser) -> bool:
+    """A billing export spans every team: only managers and admins import or void one."""
+    return is_manager(user)
+
+
+def can_manage_allocation(user: AnyUser) -> bool:
+    return is_manager(user)
+
+
+def can_manage_exchange_rates(user: AnyUser) -> bool:
+    return is_admin(user)

@@ -111,16 +111,21 @@ def _transition_to(project: Project, to_phase: str, *, workflow: str | None):
 
 @transaction.atomic
 def project_change_phase(
-    *, actor: User, project: Project, to_phase: str, reason: str, workflow: str | None = None
+    *, actor: User, project: Project, to_phase: str, reason: str, workflow: str | None = None, override: bool = False
 ) -> PhaseChange:
     """Move a project to another phase, recording who, when and why.
+
+    Going live (build to run) needs proof of value: a realized value entry with evidence, or a
+    manager's `override`, whose reason stays in the phase history.
 
     `workflow="decommission"` is for the decommission workflow's own moves (into decommissioning,
     to retired, and back when a request is cancelled); the phase form cannot make them.
     """
     list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
     project.refresh_from_db(fields=["phase"])
-    if workflow is None:
+    # A manager's override is itself the permission to let the project go live.
+    manager_override = override and to_phase == Phase.RUN and permissions.can_approve(actor)
+    if workflow is None and not manager_override:
         _require_edit(actor, project)
     reason = (reason or "").strip()
     if not reason:
@@ -138,6 +143,18 @@ def project_change_phase(
         raise ValidationError(
             {"to_phase": _("A project in %(from)s cannot move to %(to)s.") % {"from": project.get_phase_display(), "to": Phase(to_phase).label if to_phase in Phase.values else to_phase}}
         )
+    override = override and transition.name == "go_live" and workflow is None
+    if transition.name == "go_live" and workflow is None:
+        from projects.ledger.services import has_proof_of_value
+
+        if has_proof_of_value(project):
+            override = False
+        elif not override:
+            raise ValidationError(
+                {"to_phase": _("Going live needs proof of value: record a realized value entry with its evidence first, or ask a manager to override.")}
+            )
+        elif not permissions.can_approve(actor):
+            raise PermissionDenied(_("Only a manager can let a project into run without proof of value."))
     method = getattr(project, transition.name)
     if transition.name == "cancel_decommission":
         method(back_to=to_phase)
@@ -147,7 +164,7 @@ def project_change_phase(
     project.save(update_fields=["phase", "phase_changed_at", "updated_at"])
     return PhaseChange.objects.create(
         project=project, from_phase=from_phase, to_phase=project.phase, reason=reason, changed_by=actor,
-        changed_at=project.phase_changed_at,
+        changed_at=project.phase_changed_at, override=override,
     )
 
 

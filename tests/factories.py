@@ -67,3 +67,32 @@ def make_manager(**kwargs) -> User:
 
 def make_admin(**kwargs) -> User:
     return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+
+
+# Ledger
+from projects.ledger.models import CostEntry, ValueEntry  # noqa: E402
+
+
+class CostEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CostEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    incurred_on = date(2025, 3, 10)
+    category = CostEntry.Category.CLOUD
+    amount = Decimal("100.00")
+    currency = "EUR"
+    description = "GPU instances"
+
+
+class ValueEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ValueEntry
+
+    project = factory.SubFactory(ProjectFactory)
+    realized_on = date(2025, 3, 20)
+    kind = ValueEntry.Kind.COST_SAVED
+    amount = Decimal("500.00")
+    currency = "EUR"
+    evidence = "Compared with last quarter's manual process."
+    confidence = ValueEntry.Confidence.MEASURED

@@ -1,0 +1,352 @@
+"""FOCUS (FinOps Open Cost and Usage Specification, 1.0 to 1.2) CSV import.
+
+The file is streamed with COPY into a temporary staging table of text columns, validated with a few
+set-based queries, then inserted as typed rows and allocated to projects in SQL. The caller holds
+the transaction: the whole file is imported, or nothing.
+"""
+import codecs
+import csv
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import BinaryIO, Callable
+
+import psycopg.errors
+from django.conf import settings
+from django.db import DataError, connection, transaction
+from django.utils.translation import gettext as _
+
+from projects.ledger.models import FocusImport
+
+REQUIRED = ("EffectiveCost", "BilledCost", "ChargePeriodStart", "BillingCurrency")
+OPTIONAL = (
+    "ChargePeriodEnd", "BillingAccountId", "BillingPeriodStart", "ChargeCategory", "ChargeClass", "Tags",
+    "SubAccountId", "ResourceId", "ServiceName",
+)
+CHARGE_CATEGORIES = ("Usage", "Purchase", "Tax", "Credit", "Adjustment")
+CHUNK = 1 << 20
+BOM = codecs.BOM_UTF8
+
+NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+TIMESTAMP_RE = (
+    r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+    r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
+)
+CURRENCY_RE = r"^[A-Z]{3}$"
+
+
+class FocusError(Exception):
+    """A refused file: the message names the column, the line and the value."""
+
+
+@dataclass
+class Result:
+    rows_read: int
+    rows_imported: int
+    duplicates_skipped: int
+    rows_replaced: int
+    replaced_imports: list[int]
+    currencies: dict[str, dict[str, str]]
+    project_ids: list[int]
+
+
+def decimal_string(value: Decimal | None) -> str:
+    """A decimal at full precision, without the padding zeros of the column's scale."""
+    text = format(value or Decimal(0), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text if text not in ("", "-0") else "0"
+
+
+def file_sha256(stream: BinaryIO) -> str:
+    digest = hashlib.sha256()
+    stream.seek(0)
+    while chunk := stream.read(CHUNK):
+        digest.update(chunk)
+    stream.seek(0)
+    return digest.hexdigest()
+
+
+def read_header(stream: BinaryIO) -> list[str]:
+    stream.seek(0)
+    first = stream.readline(1 << 16)
+    if first.startswith(BOM):
+        first = first[len(BOM):]
+    try:
+        text = first.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FocusError(_("Line 1: the file is not UTF-8 text.")) from None
+    header = next(csv.reader([text.strip("\r\n")]), [])
+    header = [name.strip() for name in header]
+    if not any(header):
+        raise FocusError(_("The file is empty: no header line."))
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise FocusError(_("Line 1: column %(columns)s appears twice.") % {"columns": ", ".join(duplicates)})
+    return header
+
+
+def check_columns(header: list[str], currency: str) -> None:
+    missing = [name for name in REQUIRED if name not in header and not (name == "BillingCurrency" and currency)]
+    if missing:
+        raise FocusError(
+            _("Missing mandatory column(s): %(columns)s.") % {"columns": ", ".join(missing)}
+            + ("" if "BillingCurrency" not in missing else " " + _("Give the file's currency if it has no BillingCurrency column."))
+        )
+
+
+def _norm(column: str) -> str:
+    # Exports write a null as an empty field, `null` or `NULL`.
+    return f"NULLIF(NULLIF(NULLIF(btrim({column}), ''), 'null'), 'NULL')"
+
+
+def _copy(stream: BinaryIO, columns: list[str], progress: Callable[[int], None]) -> None:
+    stream.seek(0, 2)
+    size = stream.tell() or 1
+    stream.seek(0)
+    sent = 0
+    column_list = ", ".join(columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        with raw.copy(f"COPY focus_staging ({column_list}) FROM STDIN (FORMAT csv, HEADER true)") as copy:
+            first = True
+            while chunk := stream.read(CHUNK):
+                if first and chunk.startswith(BOM):
+                    chunk = chunk[len(BOM):]
+                first = False
+                copy.write(chunk)
+                sent += len(chunk)
+                progress(5 + int(45 * sent / size))
+
+
+def _copy_error_line(error: Exception) -> str:
+    context = getattr(getattr(error, "diag", None), "context", None) or ""
+    for part in context.replace(",", " ").split():
+        if part.isdigit():
+            return part
+    return "?"
+
+
+def import_stream(
+    *, focus_import: FocusImport, stream: BinaryIO, currency: str = "", progress: Callable[[int], None] = lambda pct: None
+) -> Result:
+    """Load, validate, insert and allocate one file for `focus_import`. Raises FocusError, changing nothing."""
+    header = read_header(stream)
+    currency = (currency or "").upper()
+    check_columns(header, currency)
+    staging = [f"c{index}" for index in range(len(header))]
+    col = {name: staging[header.index(name)] for name in header if name in REQUIRED + OPTIONAL}
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE focus_staging (n bigserial, "
+            + ", ".join(f"{name} text" for name in staging)
+            + ") ON COMMIT DROP"
+        )
+    sid = transaction.savepoint()
+    try:
+        _copy(stream, staging, progress)
+    except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat, psycopg.errors.CharacterNotInRepertoire) as error:
+        transaction.savepoint_rollback(sid)
+        message = str(error).splitlines()[0]
+        if "encoding" in message or "byte sequence" in message:
+            raise FocusError(_("Line %(line)s: the file is not UTF-8 text.") % {"line": _copy_error_line(error)}) from None
+        raise FocusError(_("Line %(line)s: malformed CSV (%(message)s).") % {"line": _copy_error_line(error), "message": message}) from None
+    except Exception:
+        transaction.savepoint_rollback(sid)
+        raise
+    transaction.savepoint_commit(sid)
+
+    checks = _checks(col, currency)
+    _find_bad_row(header, staging, checks, cast_check=False)
+    progress(60)
+
+    def value(name: str, default: str = "NULL") -> str:
+        return _norm(col[name]) if name in col else default
+
+    currency_expr = value("BillingCurrency") if "BillingCurrency" in col else "%(currency)s"
+    text = lambda name: f"coalesce({value(name)}, '')"  # noqa: E731
+    insert = f"""
+        INSERT INTO projects_focusrow (
+            focus_import_id, line, charge_period_start, charge_period_end, effective_cost, billed_cost, currency,
+            billing_account_id, billing_period_start, charge_category, charge_class, tags, sub_account_id,
+            resource_id, service_name, project_id, replaced_by_id)
+        SELECT %(import_id)s, n + 1, {value('ChargePeriodStart')}::timestamptz, {value('ChargePeriodEnd')}::timestamptz,
+            {value('EffectiveCost')}::numeric, {value('BilledCost')}::numeric, {currency_expr},
+            {text('BillingAccountId')}, {value('BillingPeriodStart')}::timestamptz, {text('ChargeCategory')},
+            {text('ChargeClass')}, {value('Tags')}::jsonb, {text('SubAccountId')}, {text('ResourceId')},
+            {text('ServiceName')}, NULL, NULL
+        FROM focus_staging
+    """
+    params = {"import_id": focus_import.pk, "currency": currency}
+    sid = transaction.savepoint()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(insert, params)
+            rows_read = cursor.rowcount
+    except (DataError, psycopg.errors.DataError):
+        transaction.savepoint_rollback(sid)
+        _find_bad_row(header, staging, checks, cast_check=True)
+        raise
+    transaction.savepoint_commit(sid)
+    progress(75)
+
+    duplicate = (
+        FocusImport.objects.filter(sha256=focus_import.sha256, status=FocusImport.Status.DONE, voided_at__isnull=True)
+        .exclude(pk=focus_import.pk)
+        .first()
+    )
+    if duplicate is not None:
+        # The same file again: report its figures, keep nothing.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM projects_focusrow WHERE focus_import_id = %s", [focus_import.pk])
+        progress(100)
+        return Result(rows_read, 0, rows_read, 0, [], _currency_totals(duplicate.pk), [])
+
+    rows_replaced, replaced_imports = 0, []
+    if "BillingAccountId" in col and "BillingPeriodStart" in col:
+        rows_replaced, replaced_imports = _replace_earlier(focus_import.pk)
+    progress(85)
+    project_ids = allocate_rows(where="r.focus_import_id = %(import_id)s", params={"import_id": focus_import.pk})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT r.project_id FROM projects_focusrow r WHERE r.replaced_by_id = %s AND r.project_id IS NOT NULL",
+            [focus_import.pk],
+        )
+        project_ids = sorted(set(project_ids) | {row[0] for row in cursor.fetchall()})
+    progress(95)
+    return Result(rows_read, rows_read, 0, rows_replaced, replaced_imports, _currency_totals(focus_import.pk), project_ids)
+
+
+def _checks(col: dict[str, str], currency: str) -> list[tuple[str, str]]:
+    """(column, SQL condition that is true when the value is acceptable), in the file's reading order."""
+    checks = []
+    for name in ("EffectiveCost", "BilledCost"):
+        checks.append((name, f"{_norm(col[name])} ~ '{NUMBER_RE}'"))
+    checks.append(("ChargePeriodStart", f"{_norm(col['ChargePeriodStart'])} ~ '{TIMESTAMP_RE}'"))
+    if "BillingCurrency" in col:
+        checks.append(("BillingCurrency", f"{_norm(col['BillingCurrency'])} ~ '{CURRENCY_RE}'"))
+    for name in ("ChargePeriodEnd", "BillingPeriodStart"):
+        if name in col:
+            checks.append((name, f"({_norm(col[name])} IS NULL OR {_norm(col[name])} ~ '{TIMESTAMP_RE}')"))
+    if "ChargeCategory" in col:
+        allowed = ", ".join(f"'{value}'" for value in CHARGE_CATEGORIES)
+        checks.append(("ChargeCategory", f"({_norm(col['ChargeCategory'])} IS NULL OR {_norm(col['ChargeCategory'])} IN ({allowed}))"))
+    if "ChargeClass" in col:
+        checks.append(("ChargeClass", f"({_norm(col['ChargeClass'])} IS NULL OR {_norm(col['ChargeClass'])} = 'Correction')"))
+    if "Tags" in col:
+        checks.append(("Tags", f"({_norm(col['Tags'])} IS NULL OR {_norm(col['Tags'])} LIKE '{{%%')"))
+    return checks
+
+
+def _cast_checks(col_checks: list[tuple[str, str]], header: list[str], staging: list[str]) -> list[tuple[str, str]]:
+    """The slow, exact checks run only once a cast failed, to name the line."""
+    casts = []
+    for name, _condition in col_checks:
+        column = _norm(staging[header.index(name)])
+        if name in ("ChargePeriodStart", "ChargePeriodEnd", "BillingPeriodStart"):
+            casts.append((name, f"({column} IS NULL OR ledger_is_timestamptz({column}))"))
+        elif name == "Tags":
+            casts.append((name, f"({column} IS NULL OR ledger_is_jsonb_object({column}))"))
+    return casts
+
+
+def _find_bad_row(header: list[str], staging: list[str], checks: list[tuple[str, str]], *, cast_check: bool) -> None:
+    if cast_check:
+        checks = _cast_checks(checks, header, staging)
+    if not checks:
+        return
+    failing = " OR ".join(f"NOT coalesce({condition}, false)" for _name, condition in checks)
+    which = " ".join(f"WHEN NOT coalesce({condition}, false) THEN {index}" for index, (_name, condition) in enumerate(checks))
+    sql = f"SELECT n + 1, CASE {which} END, {', '.join(staging)} FROM focus_staging WHERE {failing} ORDER BY n LIMIT 1"
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        row = cursor.fetchone()
+    if row is None:
+        return
+    line, index, values = row[0], row[1], row[2:]
+    name = checks[index][0]
+    raw = values[header.index(name)]
+    if raw is None or raw.strip() in ("", "null", "NULL"):
+        raise FocusError(_("Line %(line)s: %(column)s is empty.") % {"line": line, "column": name})
+    raise FocusError(
+        _("Line %(line)s: %(column)s has an invalid value “%(value)s”.") % {"line": line, "column": name, "value": raw[:80]}
+    )
+
+
+def _replace_earlier(import_id: int) -> tuple[int, list[int]]:
+    """A re-issued export replaces the rows of the billing accounts and periods it covers (corrections stay)."""
+    sql = """
+        WITH covered AS (
+            SELECT DISTINCT billing_account_id, billing_period_start FROM projects_focusrow
+            WHERE focus_import_id = %(id)s AND charge_class <> 'Correction'
+              AND billing_account_id <> '' AND billing_period_start IS NOT NULL
+        ), replaced AS (
+            UPDATE projects_focusrow r SET replaced_by_id = %(id)s
+            FROM covered c, projects_focusimport i
+            WHERE r.billing_account_id = c.billing_account_id AND r.billing_period_start = c.billing_period_start
+              AND r.focus_import_id <> %(id)s AND r.replaced_by_id IS NULL AND r.charge_class <> 'Correction'
+              AND i.id = r.focus_import_id AND i.voided_at IS NULL
+            RETURNING r.focus_import_id
+        )
+        SELECT focus_import_id, count(*) FROM replaced GROUP BY focus_import_id ORDER BY focus_import_id
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"id": import_id})
+        rows = cursor.fetchall()
+    return sum(count for _id, count in rows), [import_id for import_id, _count in rows]
+
+
+def allocate_rows(*, where: str, params: dict | None = None) -> list[int]:
+    """Give rows to projects: the project tag first, then rules on SubAccountId, ResourceId, ServiceName
+    (exact before pattern, longest pattern first). Returns the projects that received rows."""
+    sql = f"""
+        WITH target AS (
+            SELECT r.id, coalesce(p.id, rule.project_id) AS project_id
+            FROM projects_focusrow r
+            LEFT JOIN projects_project p ON p.slug = r.tags ->> %(tag_key)s
+            LEFT JOIN LATERAL (
+                SELECT a.project_id FROM projects_allocationrule a
+                WHERE p.id IS NULL AND CASE a.field
+                    WHEN 'sub_account_id' THEN r.sub_account_id
+                    WHEN 'resource_id' THEN r.resource_id
+                    ELSE r.service_name END
+                    LIKE CASE a.match WHEN 'exact'
+                        THEN replace(replace(replace(a.value, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_')
+                        ELSE replace(replace(replace(replace(a.value, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_'), '*', '%%') END
+                ORDER BY CASE a.field WHEN 'sub_account_id' THEN 1 WHEN 'resource_id' THEN 2 ELSE 3 END,
+                         a.match = 'pattern', length(a.value) DESC, a.id
+                LIMIT 1
+            ) rule ON true
+            WHERE {where}
+        ), updated AS (
+            UPDATE projects_focusrow r SET project_id = target.project_id
+            FROM target WHERE r.id = target.id AND target.project_id IS NOT NULL
+              AND r.project_id IS DISTINCT FROM target.project_id
+            RETURNING r.project_id
+        )
+        SELECT DISTINCT project_id FROM updated
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"tag_key": settings.LEDGER_FOCUS_TAG_KEY, **(params or {})})
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _currency_totals(import_id: int) -> dict[str, dict[str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT currency, sum(effective_cost), sum(billed_cost),
+                   coalesce(sum(effective_cost) FILTER (WHERE project_id IS NOT NULL), 0),
+                   coalesce(sum(effective_cost) FILTER (WHERE project_id IS NULL), 0)
+            FROM projects_focusrow WHERE focus_import_id = %s GROUP BY currency ORDER BY currency
+            """,
+            [import_id],
+        )
+        return {
+            code: {
+                "effective_cost": decimal_string(effective), "billed_cost": decimal_string(billed),
+                "allocated_effective_cost": decimal_string(allocated), "unallocated_effective_cost": decimal_string(unallocated),
+            }
+            for code, effective, billed, allocated, unallocated in cursor.fetchall()
+        }

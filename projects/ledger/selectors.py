@@ -1,0 +1,134 @@
+"""Reads for the ledger pages: the monthly summary, entries with filters, imports, the unallocated bucket."""
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+
+from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus, ValueEntry
+from projects.models import Project
+
+
+def ledger_months(project: Project) -> list[LedgerMonth]:
+    return list(LedgerMonth.objects.filter(project=project).order_by("month"))
+
+
+def ledger_status(project: Project) -> LedgerStatus | None:
+    return LedgerStatus.objects.filter(project=project).first()
+
+
+def chart_data(months: list[LedgerMonth]) -> dict:
+    def money(value: Decimal) -> float:
+        return float(round(value, 2))
+
+    return {
+        "labels": [month.month.strftime("%Y-%m") for month in months],
+        "cloud": [money(month.cost_cloud) for month in months],
+        "licences": [money(month.cost_licences) for month in months],
+        "people": [money(month.cost_people) for month in months],
+        "toil": [money(month.cost_toil) for month in months],
+        "other": [money(month.cost_other) for month in months],
+        "value": [money(month.value_total) for month in months],
+    }
+
+
+def _rate_exists(model, date_field: str):
+    return Exists(
+        ExchangeRate.objects.filter(currency=OuterRef("currency"), month__year=OuterRef(f"{date_field}__year"), month__month=OuterRef(f"{date_field}__month"))
+    )
+
+
+def cost_entries(project: Project, filters: dict | None = None) -> QuerySet[CostEntry]:
+    filters = filters or {}
+    entries = CostEntry.objects.filter(project=project).select_related("created_by", "voided_by")
+    if filters.get("category"):
+        entries = entries.filter(category=filters["category"])
+    if filters.get("source"):
+        entries = entries.filter(source=filters["source"])
+    if filters.get("date_from"):
+        entries = entries.filter(incurred_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        entries = entries.filter(incurred_on__lte=filters["date_to"])
+    if not filters.get("include_voided"):
+        entries = entries.filter(voided_at__isnull=True)
+    return entries.annotate(has_rate=Q(currency=settings.PORTAL_BASE_CURRENCY) | _rate_exists(CostEntry, "incurred_on"))
+
+
+def value_entries(project: Project, filters: dict | None = None) -> QuerySet[ValueEntry]:
+    filters = filters or {}
+    entries = ValueEntry.objects.filter(project=project).select_related("created_by", "voided_by")
+    if filters.get("date_from"):
+        entries = entries.filter(realized_on__gte=filters["date_from"])
+    if filters.get("date_to"):
+        entries = entries.filter(realized_on__lte=filters["date_to"])
+    if not filters.get("include_voided"):
+        entries = entries.filter(voided_at__isnull=True)
+    return entries.annotate(has_rate=Q(currency=settings.PORTAL_BASE_CURRENCY) | _rate_exists(ValueEntry, "realized_on"))
+
+
+UNCONVERTED_SQL = """
+SELECT kind, currency, count(*), sum(amount) FROM (
+    SELECT 'cost' AS kind, c.currency, c.amount, date_trunc('month', c.incurred_on)::date AS month
+    FROM projects_costentry c WHERE c.project_id = %(project)s AND c.voided_at IS NULL AND c.currency <> %(base)s
+    UNION ALL
+    SELECT 'cost', r.currency, r.effective_cost, date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')::date
+    FROM projects_focusrow r JOIN projects_focusimport i ON i.id = r.focus_import_id
+    WHERE r.project_id = %(project)s AND r.replaced_by_id IS NULL AND i.voided_at IS NULL AND i.status = 'done'
+      AND r.currency <> %(base)s
+    UNION ALL
+    SELECT 'value', v.currency, v.amount, date_trunc('month', v.realized_on)::date
+    FROM projects_valueentry v WHERE v.project_id = %(project)s AND v.voided_at IS NULL AND v.currency <> %(base)s
+) e
+WHERE NOT EXISTS (SELECT 1 FROM projects_exchangerate x WHERE x.currency = e.currency AND x.month = e.month)
+GROUP BY kind, currency ORDER BY kind, currency
+"""
+
+
+def unconverted(project: Project) -> list[dict]:
+    """Entries with no exchange rate for their month: never dropped, shown with their own currency."""
+    with connection.cursor() as cursor:
+        cursor.execute(UNCONVERTED_SQL, {"project": project.pk, "base": settings.PORTAL_BASE_CURRENCY})
+        return [{"kind": kind, "currency": code, "count": count, "amount": amount} for kind, code, count, amount in cursor.fetchall()]
+
+
+def unallocated_totals() -> list[dict]:
+    """The unallocated bucket: live FOCUS rows that no rule gave to a project, per currency."""
+    return list(
+        FocusRow.objects.filter(
+            project__isnull=True, replaced_by__isnull=True, focus_import__voided_at__isnull=True,
+            focus_import__status=FocusImport.Status.DONE,
+        )
+        .values("currency")
+        .annotate(rows=Count("id"), effective_cost=Sum("effective_cost"), billed_cost=Sum("billed_cost"))
+        .order_by("currency")
+    )
+
+
+def unallocated_groups(limit: int = 20) -> list[dict]:
+    """Where the unallocated cost comes from, largest first: what to write rules for."""
+    return list(
+        FocusRow.objects.filter(
+            project__isnull=True, replaced_by__isnull=True, focus_import__voided_at__isnull=True,
+            focus_import__status=FocusImport.Status.DONE,
+        )
+        .values("sub_account_id", "service_name", "currency")
+        .annotate(rows=Count("id"), effective_cost=Sum("effective_cost"))
+        .order_by("-effective_cost")[:limit]
+    )
+
+
+def focus_imports(limit: int = 50) -> QuerySet[FocusImport]:
+    return FocusImport.objects.select_related("created_by", "voided_by").order_by("-created_at", "-pk")[:limit]
+
+
+def allocation_rules() -> QuerySet[AllocationRule]:
+    return AllocationRule.objects.select_related("project").order_by("field", "match", "value")
+
+
+def exchange_rates(limit: int = 60) -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.order_by("-month", "currency")[:limit]
+
+
+def project_totals(project: Project) -> dict:
+    """Lifetime totals for the project panel, from the summary table."""
+    return LedgerMonth.objects.filter(project=project).aggregate(cost=Sum("cost_total"), value=Sum("value_total"))

@@ -1,0 +1,448 @@
+"""Writes for the ledger: entries and their voiding, exchange rates, the toil cost, allocation rules,
+and the rollup that turns entries into the monthly summary and the underwater flag (set-based SQL)."""
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects import permissions
+from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, ValueEntry
+from projects.models import Project
+
+ADVISORY_NAMESPACE = 7410  # first key of the advisory locks the ledger takes
+ROLLUP_PENDING_KEY = "ledger:rollup-pending:{}"
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _require_ledger_edit(actor: User, project: Project) -> None:
+    if not permissions.can_edit_project(actor, project):
+        raise PermissionDenied(_("Only members of the project's team can change its ledger."))
+
+
+def schedule_rollup(project_ids) -> None:
+    """Enqueue one rollup per project after commit; changes made meanwhile are coalesced into it."""
+    from projects.ledger import tasks
+
+    for project_id in set(project_ids):
+        def enqueue(project_id=project_id):
+            if cache.add(ROLLUP_PENDING_KEY.format(project_id), 1, timeout=600):
+                tasks.rollup_project.delay(project_id)
+
+        transaction.on_commit(enqueue)
+
+
+@transaction.atomic
+def cost_entry_create(
+    *, actor: User, project: Project, incurred_on: date, category: str, amount: Decimal, currency: str,
+    description: str = "", source: str = CostEntry.Source.MANUAL,
+) -> CostEntry:
+    _require_ledger_edit(actor, project)
+    if source == CostEntry.Source.TOIL:
+        raise ValidationError({"source": _("Toil cost is written by the toil backlog only.")})
+    entry = CostEntry(
+        project=project, incurred_on=incurred_on, category=category, amount=amount, currency=(currency or "").upper(),
+        description=description.strip(), source=source, created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    schedule_rollup([project.pk])
+    return entry
+
+
+@transaction.atomic
+def value_entry_create(
+    *, actor: User, project: Project, realized_on: date, kind: str, amount: Decimal, currency: str,
+    evidence: str, confidence: str,
+) -> ValueEntry:
+    _require_ledger_edit(actor, project)
+    evidence = (evidence or "").strip()
+    if not evidence:
+        raise ValidationError({"evidence": _("Say how the value was measured.")})
+    if amount is not None and amount < 0:
+        raise ValidationError({"amount": _("Value is not negative: void a wrong entry instead.")})
+    entry = ValueEntry(
+        project=project, realized_on=realized_on, kind=kind, amount=amount, currency=(currency or "").upper(),
+        evidence=evidence, confidence=confidence, created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    schedule_rollup([project.pk])
+    return entry
+
+
+def _void(entry: CostEntry | ValueEntry, *, actor: User, reason: str) -> None:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is voided.")})
+    if entry.is_voided:
+        raise ValidationError({"reason": _("This entry is already voided.")})
+    entry.voided_at, entry.voided_by, entry.void_reason = timezone.now(), actor, reason
+    entry.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    schedule_rollup([entry.project_id])
+
+
+@transaction.atomic
+def cost_entry_void(*, actor: User, entry: CostEntry, reason: str) -> CostEntry:
+    _require_ledger_edit(actor, entry.project)
+    if entry.source == CostEntry.Source.TOIL:
+        raise ValidationError({"reason": _("Toil cost follows the toil logs: correct the logs instead.")})
+    _void(entry, actor=actor, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def value_entry_void(*, actor: User, entry: ValueEntry, reason: str) -> ValueEntry:
+    _require_ledger_edit(actor, entry.project)
+    _void(entry, actor=actor, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def toil_cost_set(*, project: Project, month: date, hours: Decimal, actor: User | None = None) -> CostEntry | None:
+    """Set the people cost of a project's toil for one month, priced at the team's hourly rate.
+
+    Called by the toil backlog whenever its logs change; calling it again with the same hours changes
+    nothing. A changed figure voids the previous entry, so the audit trail keeps both.
+    """
+    month = month_start(month)
+    list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
+    amount = (Decimal(hours) * project.team.hourly_rate).quantize(Decimal("0.01"))
+    current = CostEntry.objects.filter(
+        project=project, incurred_on=month, source=CostEntry.Source.TOIL, voided_at__isnull=True
+    ).first()
+    if current is not None and current.amount == amount and current.currency == settings.PORTAL_BASE_CURRENCY:
+        return current
+    if current is not None:
+        current.voided_at, current.voided_by = timezone.now(), actor
+        current.void_reason = _("Toil hours changed: recomputed.")
+        current.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    schedule_rollup([project.pk])
+    if not amount:
+        return None
+    entry = CostEntry(
+        project=project, incurred_on=month, category=CostEntry.Category.PEOPLE, source=CostEntry.Source.TOIL,
+        amount=amount, currency=settings.PORTAL_BASE_CURRENCY, created_by=actor,
+        description=_("Toil: %(hours)s h at %(rate)s") % {"hours": hours, "rate": project.team.hourly_rate},
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@transaction.atomic
+def exchange_rate_set(*, actor: User, currency: str, month: date, rate: Decimal) -> ExchangeRate:
+    if not permissions.can_manage_exchange_rates(actor):
+        raise PermissionDenied(_("Only admins set exchange rates."))
+    currency = (currency or "").upper()
+    if currency == settings.PORTAL_BASE_CURRENCY:
+        raise ValidationError({"currency": _("The base currency needs no rate.")})
+    if rate is not None and rate <= 0:
+        raise ValidationError({"rate": _("A rate is greater than zero.")})
+    existing = ExchangeRate.objects.filter(currency=currency, month=month_start(month)).first()
+    exchange_rate = existing or ExchangeRate(currency=currency, month=month_start(month))
+    exchange_rate.rate = rate
+    exchange_rate.full_clean()
+    exchange_rate.save()
+    transaction.on_commit(_enqueue_rollup_all)
+    return exchange_rate
+
+
+def _enqueue_rollup_all() -> None:
+    from projects.ledger import tasks
+
+    tasks.rollup_all.delay()
+
+
+@transaction.atomic
+def allocation_rule_create(*, actor: User, field: str, match: str, value: str, project: Project) -> AllocationRule:
+    if not permissions.can_manage_allocation(actor):
+        raise PermissionDenied(_("Only managers and admins change allocation rules."))
+    value = (value or "").strip()
+    if AllocationRule.objects.filter(field=field, match=match, value=value).exists():
+        raise ValidationError({"value": _("A rule for this value already exists.")})
+    rule = AllocationRule(field=field, match=match, value=value, project=project, created_by=actor)
+    rule.full_clean()
+    rule.save()
+    reallocate_unallocated()
+    return rule
+
+
+@transaction.atomic
+def allocation_rule_delete(*, actor: User, rule: AllocationRule) -> None:
+    if not permissions.can_manage_allocation(actor):
+        raise PermissionDenied(_("Only managers and admins change allocation rules."))
+    rule.delete()
+
+
+def reallocate_unallocated() -> int:
+    """Give the unallocated rows to projects again, under the current rules; returns rows allocated."""
+    from projects.ledger.focus import allocate_rows
+
+    project_ids = allocate_rows(where="r.project_id IS NULL")
+    schedule_rollup(project_ids)
+    return len(project_ids)
+
+
+def _lock_for_rollup(project_ids: list[int] | None) -> None:
+    with connection.cursor() as cursor:
+        if project_ids is None:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [ADVISORY_NAMESPACE])
+            return
+        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s, 0)", [ADVISORY_NAMESPACE])
+        for project_id in sorted(project_ids):
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_NAMESPACE, project_id])
+
+
+ROLLUP_SQL = """
+WITH costs AS (
+    SELECT c.project_id, date_trunc('month', c.incurred_on)::date AS month,
+           CASE WHEN c.source = 'toil' THEN 'toil' ELSE c.category END AS bucket, c.currency,
+           sum(c.amount) AS amount, count(*) AS n
+    FROM projects_costentry c
+    WHERE c.voided_at IS NULL {scope_c}
+    GROUP BY 1, 2, 3, 4
+    UNION ALL
+    SELECT r.project_id, date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')::date, 'cloud', r.currency,
+           sum(r.effective_cost), count(*)
+    FROM projects_focusrow r JOIN projects_focusimport i ON i.id = r.focus_import_id
+    WHERE r.project_id IS NOT NULL AND r.replaced_by_id IS NULL AND i.voided_at IS NULL AND i.status = 'done' {scope_r}
+    GROUP BY 1, 2, 3, 4
+), cost_month AS (
+    SELECT k.project_id, k.month,
+           coalesce(sum(b.amount) FILTER (WHERE k.bucket = 'cloud'), 0) AS cloud,
+           coalesce(sum(b.amount) FILTER (WHERE k.bucket = 'licences'), 0) AS licences,
+           coalesce(sum(b.amount) FILTER (WHERE k.bucket = 'people'), 0) AS people,
+           coalesce(sum(b.amount) FILTER (WHERE k.bucket = 'toil'), 0) AS toil,
+           coalesce(sum(b.amount) FILTER (WHERE k.bucket = 'other'), 0) AS other,
+           coalesce(sum(b.amount), 0) AS total,
+           coalesce(sum(k.n) FILTER (WHERE b.amount IS NULL), 0) AS unconverted
+    FROM costs k
+    LEFT JOIN projects_exchangerate x ON x.currency = k.currency AND x.month = k.month
+    CROSS JOIN LATERAL (SELECT CASE WHEN k.currency = %(base)s THEN k.amount ELSE k.amount * x.rate END AS amount) b
+    GROUP BY 1, 2
+), value_month AS (
+    SELECT v.project_id, v.month,
+           coalesce(sum(b.amount), 0) AS total,
+           coalesce(sum(b.amount) FILTER (WHERE v.confidence = 'estimated'), 0) AS estimated,
+           coalesce(sum(v.n) FILTER (WHERE b.amount IS NULL), 0) AS unconverted
+    FROM (
+        SELECT project_id, date_trunc('month', realized_on)::date AS month, confidence, currency,
+               sum(amount) AS amount, count(*) AS n
+        FROM projects_valueentry
+        WHERE voided_at IS NULL {scope_v}
+        GROUP BY 1, 2, 3, 4
+    ) v
+    LEFT JOIN projects_exchangerate x ON x.currency = v.currency AND x.month = v.month
+    CROSS JOIN LATERAL (SELECT CASE WHEN v.currency = %(base)s THEN v.amount ELSE v.amount * x.rate END AS amount) b
+    GROUP BY 1, 2
+), merged AS (
+    SELECT project_id, month,
+           coalesce(c.cloud, 0) AS cloud, coalesce(c.licences, 0) AS licences, coalesce(c.people, 0) AS people,
+           coalesce(c.toil, 0) AS toil, coalesce(c.other, 0) AS other, coalesce(c.total, 0) AS cost,
+           coalesce(v.total, 0) AS value, coalesce(v.estimated, 0) AS estimated,
+           coalesce(c.unconverted, 0) + coalesce(v.unconverted, 0) AS unconverted
+    FROM cost_month c FULL JOIN value_month v USING (project_id, month)
+)
+INSERT INTO projects_ledgermonth (
+    project_id, month, cost_cloud, cost_licences, cost_people, cost_toil, cost_other, cost_total,
+    value_total, value_estimated, ratio, cumulative_cost, cumulative_value, trailing_cost, trailing_value,
+    unconverted_count, computed_at)
+SELECT project_id, month, cloud, licences, people, toil, other, cost, value, estimated,
+       CASE WHEN cost > 0 THEN round(value / cost, 6) END,
+       sum(cost) OVER running, sum(value) OVER running, sum(cost) OVER w_trail, sum(value) OVER w_trail,
+       unconverted, %(now)s
+FROM merged
+WINDOW running AS (PARTITION BY project_id ORDER BY month),
+       w_trail AS (PARTITION BY project_id ORDER BY month
+                    RANGE BETWEEN %(trailing)s::interval PRECEDING AND CURRENT ROW)
+"""
+
+STATUS_SQL = """
+INSERT INTO projects_ledgerstatus (
+    project_id, underwater, underwater_since, window_start, window_end, window_cost, window_value,
+    window_value_estimated, window_unconverted, computed_at)
+SELECT p.id, p.phase = 'run' AND coalesce(w.cost, 0) > coalesce(w.value, 0),
+       CASE WHEN p.phase = 'run' AND coalesce(w.cost, 0) > coalesce(w.value, 0) THEN %(today)s END,
+       %(start)s, %(last_day)s, coalesce(w.cost, 0), coalesce(w.value, 0), coalesce(w.estimated, 0),
+       coalesce(w.unconverted, 0), %(now)s
+FROM projects_project p
+LEFT JOIN (
+    SELECT project_id, sum(cost_total) AS cost, sum(value_total) AS value, sum(value_estimated) AS estimated,
+           sum(unconverted_count) AS unconverted
+    FROM projects_ledgermonth
+    WHERE month >= %(start)s AND month < %(end)s {scope_m}
+    GROUP BY project_id
+) w ON w.project_id = p.id
+WHERE true {scope_p}
+ON CONFLICT (project_id) DO UPDATE SET
+    underwater = EXCLUDED.underwater,
+    underwater_since = CASE
+        WHEN NOT EXCLUDED.underwater THEN NULL
+        WHEN projects_ledgerstatus.underwater THEN projects_ledgerstatus.underwater_since
+        ELSE EXCLUDED.underwater_since END,
+    window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
+    window_cost = EXCLUDED.window_cost, window_value = EXCLUDED.window_value,
+    window_value_estimated = EXCLUDED.window_value_estimated,
+    window_unconverted = EXCLUDED.window_unconverted, computed_at = EXCLUDED.computed_at
+"""
+
+
+@transaction.atomic
+def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = None) -> None:
+    """Recompute the monthly summary and the underwater flag, for some projects or for all.
+
+    Deletes and re-inserts the summary rows under an advisory lock, so running it twice, or two
+    workers at once, gives the same result.
+    """
+    today = today or timezone.now().date()
+    _lock_for_rollup(project_ids)
+    window = settings.LEDGER_UNDERWATER_WINDOW_MONTHS
+    end = month_start(today)
+    start = add_months(end, -window)
+    params = {
+        "base": settings.PORTAL_BASE_CURRENCY, "now": timezone.now(), "today": today, "start": start, "end": end,
+        "last_day": date.fromordinal(end.toordinal() - 1), "trailing": f"{window - 1} months", "ids": project_ids,
+    }
+    if project_ids is None:
+        scopes = dict.fromkeys(["scope_c", "scope_r", "scope_v", "scope_m", "scope_p"], "")
+        delete = "DELETE FROM projects_ledgermonth"
+    else:
+        scopes = {
+            "scope_c": "AND c.project_id = ANY(%(ids)s)", "scope_r": "AND r.project_id = ANY(%(ids)s)",
+            "scope_v": "AND project_id = ANY(%(ids)s)", "scope_m": "AND project_id = ANY(%(ids)s)",
+            "scope_p": "AND p.id = ANY(%(ids)s)",
+        }
+        delete = "DELETE FROM projects_ledgermonth WHERE project_id = ANY(%(ids)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(delete, params)
+        cursor.execute(ROLLUP_SQL.format(**scopes), params)
+        cursor.execute(STATUS_SQL.format(**scopes), params)
+
+
+def has_proof_of_value(project: Project) -> bool:
+    return (
+        ValueEntry.objects.filter(project=project, voided_at__isnull=True, realized_on__lte=timezone.now().date())
+        .exclude(evidence="")
+        .exists()
+    )
+
+
+PROGRESS_KEY = "ledger:focus-progress:{}"
+
+
+def focus_progress(focus_import) -> int:
+    if focus_import.is_finished:
+        return 100
+    return int(cache.get(PROGRESS_KEY.format(focus_import.pk)) or 0)
+
+
+@transaction.atomic
+def focus_import_start(*, actor: User, upload, currency: str = "") -> "FocusImport":
+    """Keep an uploaded FOCUS file and import it in the background."""
+    from projects.ledger import focus, tasks
+    from projects.ledger.models import FocusImport
+
+    if not permissions.can_import_costs(actor):
+        raise PermissionDenied(_("Only managers and admins import billing exports."))
+    currency = (currency or "").upper()
+    try:
+        header = focus.read_header(upload)
+        focus.check_columns(header, currency)
+    except focus.FocusError as error:
+        raise ValidationError({"upload": str(error)}) from None
+    focus_import = FocusImport(
+        file_name=upload.name[:255], sha256=focus.file_sha256(upload), currency=currency, created_by=actor
+    )
+    focus_import.full_clean(exclude=["upload"])
+    focus_import.upload.save(f"{focus_import.sha256[:16]}.csv", upload, save=False)
+    focus_import.save()
+    transaction.on_commit(lambda: tasks.import_focus.delay(focus_import.pk))
+    return focus_import
+
+
+def focus_import_run(*, import_id: int, stream=None, dry_run: bool = False):
+    """Run one import, all or nothing; safe to call again (a finished import is left as it is).
+
+    Returns the focus.Result, or raises focus.FocusError after recording the refusal.
+    """
+    from projects.ledger import focus
+    from projects.ledger.models import FocusImport
+
+    key = PROGRESS_KEY.format(import_id)
+
+    def progress(percent: int) -> None:
+        cache.set(key, percent, timeout=3600)
+
+    try:
+        with transaction.atomic():
+            focus_import = FocusImport.objects.select_for_update().get(pk=import_id)
+            if focus_import.is_finished or focus_import.is_voided:
+                return None
+            own_stream = stream is None
+            source = focus_import.upload.open("rb") if own_stream else stream
+            try:
+                result = focus.import_stream(
+                    focus_import=focus_import, stream=source, currency=focus_import.currency, progress=progress
+                )
+            finally:
+                if own_stream:
+                    source.close()
+            focus_import.status = FocusImport.Status.DUPLICATE if result.duplicates_skipped else FocusImport.Status.DONE
+            focus_import.rows_read, focus_import.rows_imported = result.rows_read, result.rows_imported
+            focus_import.duplicates_skipped, focus_import.rows_replaced = result.duplicates_skipped, result.rows_replaced
+            focus_import.summary = {"currencies": result.currencies, "replaced_imports": result.replaced_imports}
+            focus_import.save()
+            schedule_rollup(result.project_ids)
+            if dry_run:
+                transaction.set_rollback(True)
+            return result
+    except focus.FocusError as error:
+        if not dry_run:
+            FocusImport.objects.filter(pk=import_id).update(
+                status=FocusImport.Status.FAILED, error=str(error), updated_at=timezone.now()
+            )
+        raise
+    finally:
+        cache.delete(key)
+
+
+@transaction.atomic
+def focus_import_void(*, actor: User, focus_import, reason: str):
+    """Void a whole import: its rows stop counting and the rows it replaced count again."""
+    from projects.ledger.models import FocusImport, FocusRow
+
+    if not permissions.can_import_costs(actor):
+        raise PermissionDenied(_("Only managers and admins void billing imports."))
+    focus_import = FocusImport.objects.select_for_update().get(pk=focus_import.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the import is voided.")})
+    if focus_import.is_voided:
+        raise ValidationError({"reason": _("This import is already voided.")})
+    if focus_import.status != FocusImport.Status.DONE:
+        raise ValidationError({"reason": _("Only a finished import can be voided.")})
+    focus_import.voided_at, focus_import.voided_by, focus_import.void_reason = timezone.now(), actor, reason
+    focus_import.save()
+    project_ids = set(
+        FocusRow.objects.filter(focus_import=focus_import, project__isnull=False).values_list("project_id", flat=True).distinct()
+    )
+    project_ids |= set(
+        FocusRow.objects.filter(replaced_by=focus_import, project__isnull=False).values_list("project_id", flat=True).distinct()
+    )
+    FocusRow.objects.filter(replaced_by=focus_import).update(replaced_by=None)
+    schedule_rollup(project_ids)
+    return focus_import

@@ -1,0 +1,39 @@
+// Ledger chart: run cost stacked by category against realized value. Data comes from json_script.
+document.addEventListener("DOMContentLoaded", () => {
+  const canvas = document.getElementById("ledger-chart");
+  const source = document.getElementById("ledger-chart-data");
+  if (!canvas || !source || typeof Chart === "undefined") {
+    return;
+  }
+  const data = JSON.parse(source.textContent);
+  const labels = canvas.dataset;
+  const bar = (key, colour) => ({ type: "bar", label: labels[key], data: data[key], backgroundColor: colour, stack: "cost" });
+  new Chart(canvas, {
+    data: {
+      labels: data.labels,
+      datasets: [
+        bar("cloud", "#4e79a7"),
+        bar("licences", "#f28e2b"),
+        bar("people", "#76b7b2"),
+        bar("toil", "#e15759"),
+        bar("other", "#bab0ac"),
+        { type: "line", label: labels.value, data: data.value, borderColor: "#59a14f", backgroundColor: "#59a14f", tension: 0.2 },
+      ],
+    },
+    options: {
+      responsive: true,
+      animation: false,
+      scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
+      plugins: { legend: { position: "bottom" } },
+    },
+  });
+});
+
+// Progress bars take their width from a data attribute: the CSP forbids inline styles set by the server.
+function sizeProgressBars(root) {
+  root.querySelectorAll(".progress-bar[data-width]").forEach((bar) => {
+    bar.style.width = `${bar.dataset.width}%`;
+  });
+}
+document.addEventListener("DOMContentLoaded", () => sizeProgressBars(document));
+document.addEventListener("htmx:afterSwap", (event) => sizeProgressBars(event.target.parentElement || document));

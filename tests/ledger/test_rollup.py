@@ -1,0 +1,182 @@
+"""Ledger maths against hand-computed figures: categories, currencies, voids, windows, underwater."""
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from projects.ledger import services
+from projects.ledger.models import CostEntry, ExchangeRate, LedgerMonth, LedgerStatus, ValueEntry
+from tests.factories import CostEntryFactory, ProjectFactory, ValueEntryFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2025, 7, 15)  # complete months before it: April, May, June
+
+
+def month(project, day: date) -> LedgerMonth:
+    return LedgerMonth.objects.get(project=project, month=day)
+
+
+def test_costs_are_summed_by_category_and_month(team):
+    project = ProjectFactory(team=team)
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 1), category="cloud", amount=Decimal("100.25"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 31), category="cloud", amount=Decimal("0.0000000001"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 5), category="licences", amount=Decimal("40"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 6), category="people", amount=Decimal("10"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 7), category="other", amount=Decimal("5"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 1), category="people", source="toil", amount=Decimal("80"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 4, 1), category="cloud", amount=Decimal("7"))
+    ValueEntryFactory(project=project, realized_on=date(2025, 3, 20), amount=Decimal("470.50"))
+
+    services.ledger_rollup(today=TODAY)
+
+    march = month(project, date(2025, 3, 1))
+    assert march.cost_cloud == Decimal("100.2500000001")
+    assert (march.cost_licences, march.cost_people, march.cost_toil, march.cost_other) == (40, 10, 80, 5)
+    assert march.cost_total == Decimal("235.2500000001")
+    assert march.value_total == Decimal("470.50")
+    assert march.ratio == Decimal("2.000000")
+    april = month(project, date(2025, 4, 1))
+    assert april.cost_total == 7 and april.value_total == 0 and april.ratio == Decimal("0.000000")
+    assert april.cumulative_cost == Decimal("242.2500000001")
+    assert april.cumulative_value == Decimal("470.50")
+
+
+def test_other_currencies_use_the_monthly_rate_and_missing_rates_are_shown_unconverted(team):
+    project = ProjectFactory(team=team)
+    ExchangeRate.objects.create(currency="USD", month=date(2025, 3, 1), rate=Decimal("0.9"))
+    ExchangeRate.objects.create(currency="USD", month=date(2025, 4, 1), rate=Decimal("0.8"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 2), amount=Decimal("100"), currency="USD")
+    CostEntryFactory(project=project, incurred_on=date(2025, 4, 2), amount=Decimal("100"), currency="USD")
+    CostEntryFactory(project=project, incurred_on=date(2025, 4, 3), amount=Decimal("55"), currency="GBP")
+    ValueEntryFactory(project=project, realized_on=date(2025, 4, 9), amount=Decimal("10"), currency="CHF")
+
+    services.ledger_rollup(today=TODAY)
+
+    assert month(project, date(2025, 3, 1)).cost_total == Decimal("90")
+    april = month(project, date(2025, 4, 1))
+    assert april.cost_total == Decimal("80")
+    assert april.value_total == 0
+    assert april.unconverted_count == 2
+
+
+def test_voided_entries_do_not_count(team, member):
+    project = ProjectFactory(team=team)
+    kept = CostEntryFactory(project=project, amount=Decimal("30"))
+    voided = CostEntryFactory(project=project, amount=Decimal("1000"))
+    value = ValueEntryFactory(project=project, amount=Decimal("99"))
+    services.cost_entry_void(actor=member, entry=voided, reason="Entered twice")
+    services.value_entry_void(actor=member, entry=value, reason="Not measured yet")
+
+    services.ledger_rollup(today=TODAY)
+
+    march = month(project, kept.incurred_on.replace(day=1))
+    assert march.cost_total == 30 and march.value_total == 0
+    assert CostEntry.objects.filter(pk=voided.pk).exists()
+
+
+def test_trailing_window_covers_three_months_even_with_gaps(team):
+    project = ProjectFactory(team=team)
+    for day, amount in [(date(2025, 1, 5), 1), (date(2025, 2, 5), 10), (date(2025, 3, 5), 100), (date(2025, 5, 5), 1000)]:
+        CostEntryFactory(project=project, incurred_on=day, amount=Decimal(amount))
+
+    services.ledger_rollup(today=TODAY)
+
+    assert month(project, date(2025, 3, 1)).trailing_cost == 111
+    assert month(project, date(2025, 5, 1)).trailing_cost == 1100  # March and May; April had nothing
+
+
+def test_rollup_twice_gives_the_same_result(team):
+    project = ProjectFactory(team=team)
+    CostEntryFactory(project=project)
+    ValueEntryFactory(project=project)
+    services.ledger_rollup(today=TODAY)
+    first = list(LedgerMonth.objects.values_list("month", "cost_total", "value_total", "cumulative_cost"))
+    services.ledger_rollup(today=TODAY)
+    services.ledger_rollup(project_ids=[project.pk], today=TODAY)
+    assert list(LedgerMonth.objects.values_list("month", "cost_total", "value_total", "cumulative_cost")) == first
+
+
+def _run_project(team):
+    project = ProjectFactory(team=team, phase="run")
+    for day in (date(2025, 4, 10), date(2025, 5, 10), date(2025, 6, 10)):
+        CostEntryFactory(project=project, incurred_on=day, amount=Decimal("100"))
+    return project
+
+
+def test_run_project_whose_cost_exceeds_value_over_the_window_is_underwater(team):
+    project = _run_project(team)
+    ValueEntryFactory(project=project, realized_on=date(2025, 5, 2), amount=Decimal("200"), confidence="estimated")
+    ValueEntryFactory(project=project, realized_on=date(2025, 6, 2), amount=Decimal("50"))
+    ValueEntryFactory(project=project, realized_on=date(2025, 7, 2), amount=Decimal("5000"))  # current month: outside
+    CostEntryFactory(project=project, incurred_on=date(2025, 3, 31), amount=Decimal("9999"))  # before the window
+
+    services.ledger_rollup(today=TODAY)
+
+    status = LedgerStatus.objects.get(project=project)
+    assert status.underwater is True
+    assert status.underwater_since == TODAY
+    assert (status.window_start, status.window_end) == (date(2025, 4, 1), date(2025, 6, 30))
+    assert (status.window_cost, status.window_value) == (300, 250)
+    assert status.estimated_share == Decimal("0.8")
+
+
+def test_underwater_start_date_is_kept_and_cleared_when_afloat(team):
+    project = _run_project(team)
+    services.ledger_rollup(today=TODAY)
+    services.ledger_rollup(today=date(2025, 7, 20))
+    assert LedgerStatus.objects.get(project=project).underwater_since == TODAY
+
+    ValueEntryFactory(project=project, realized_on=date(2025, 6, 1), amount=Decimal("301"))
+    services.ledger_rollup(today=date(2025, 7, 21))
+    status = LedgerStatus.objects.get(project=project)
+    assert status.underwater is False and status.underwater_since is None
+
+
+def test_projects_not_in_run_are_never_underwater(team):
+    project = ProjectFactory(team=team, phase="build")
+    CostEntryFactory(project=project, incurred_on=date(2025, 5, 1), amount=Decimal("500"))
+    services.ledger_rollup(today=TODAY)
+    assert LedgerStatus.objects.get(project=project).underwater is False
+
+
+def test_unconverted_entries_do_not_count_toward_the_underwater_rule(team):
+    project = _run_project(team)
+    ValueEntryFactory(project=project, realized_on=date(2025, 5, 2), amount=Decimal("1000"), currency="JPY")
+    services.ledger_rollup(today=TODAY)
+    status = LedgerStatus.objects.get(project=project)
+    assert status.underwater is True and status.window_unconverted == 1
+
+
+def test_toil_cost_is_set_idempotently_at_the_team_rate(team):
+    project = ProjectFactory(team=team)  # team rate 80.00 from the factory
+    first = services.toil_cost_set(project=project, month=date(2025, 3, 17), hours=Decimal("10"))
+    again = services.toil_cost_set(project=project, month=date(2025, 3, 1), hours=Decimal("10"))
+    assert first.pk == again.pk and first.amount == Decimal("800.00") and first.incurred_on == date(2025, 3, 1)
+
+    changed = services.toil_cost_set(project=project, month=date(2025, 3, 1), hours=Decimal("12.5"))
+    live = CostEntry.objects.filter(project=project, source="toil", voided_at__isnull=True)
+    assert list(live) == [changed] and changed.amount == Decimal("1000.00")
+    assert CostEntry.objects.filter(project=project, source="toil").count() == 2
+
+    assert services.toil_cost_set(project=project, month=date(2025, 3, 1), hours=Decimal("0")) is None
+    assert not CostEntry.objects.filter(project=project, source="toil", voided_at__isnull=True).exists()
+
+
+def test_rollup_command_for_one_project(team, capsys):
+    project = ProjectFactory(team=team, slug="churn")
+    other = ProjectFactory(team=team)
+    CostEntryFactory(project=project)
+    CostEntryFactory(project=other)
+    call_command("rollup", "--project", "churn")
+    assert LedgerMonth.objects.filter(project=project).exists()
+    assert not LedgerMonth.objects.filter(project=other).exists()
+    call_command("rollup")
+    assert LedgerMonth.objects.filter(project=other).exists()
+
+
+def test_value_entries_are_tracked_in_the_audit_trail(team, member):
+    entry = ValueEntryFactory(project=ProjectFactory(team=team))
+    services.value_entry_void(actor=member, entry=entry, reason="Wrong month")
+    assert entry.events.count() == 2
+    assert ValueEntry.objects.get(pk=entry.pk).void_reason == "Wrong month"
