@@ -9,6 +9,7 @@ from datetime import timezone as dt_timezone
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from projects.decommission import demo as decommission_demo
 from projects.ledger import demo as ledger_demo
 from projects.models import HEALTH_ITEMS, MANAGERS_GROUP, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
@@ -171,6 +172,7 @@ def seed() -> None:
             )
     seed_projects()
     ledger_demo.seed()
+    decommission_demo.seed()
 
 
 def seed_projects() -> None:

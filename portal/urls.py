@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
     path("", include("projects.ledger.urls")),
+    path("", include("projects.decommission.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -276,3 +276,9 @@ from projects.ledger.models import (  # noqa: E402,F401  registered here so Djan
     LedgerStatus,
     ValueEntry,
 )
+from projects.decommission.models import (  # noqa: E402,F401  registered here so Django finds them in the projects app
+    ChecklistItem,
+    ChecklistTemplateItem,
+    DecommissionEvent,
+    DecommissionRequest,
+)

@@ -102,3 +102,14 @@ def can_manage_allocation(user: AnyUser) -> bool:
 
 def can_manage_exchange_rates(user: AnyUser) -> bool:
     return is_admin(user)
+
+
+def can_request_decommission(user: AnyUser, project: Project) -> bool:
+    return can_edit_project(user, project) or is_manager(user)
+
+
+def can_work_decommission_item(user: AnyUser, project: Project, item=None) -> bool:
+    """Tick, assign and complete the checklist: the project's team, the person assigned, or an admin."""
+    if is_admin(user) or is_member(user, project.team_id):
+        return True
+    return item is not None and user.is_authenticated and item.assignee_id == user.pk

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects import services
 from projects.models import Phase, PhaseChange
-from tests.factories import ProjectFactory
+from tests.factories import ProjectFactory, ValueEntryFactory
 
 
 def move(project, actor, to_phase, reason="because"):
@@ -15,7 +15,10 @@ def move(project, actor, to_phase, reason="because"):
 
 @pytest.fixture
 def project(team):
-    return ProjectFactory(team=team)
+    """A project whose value is already proven, so that it may go live."""
+    project = ProjectFactory(team=team)
+    ValueEntryFactory(project=project)
+    return project
 
 
 @pytest.mark.django_db

@@ -1,0 +1,87 @@
+"""The evidence snapshot taken when a decommission is requested, and kept unchanged afterwards.
+
+Each part of the portal adds its own section by registering a provider; `projects` knows none of the
+other apps (they register themselves from their AppConfig.ready), so the dependency stays one way.
+A section is plain JSON: {"key", "title", "facts": [[label, value], ...], "table": {"columns", "rows"} or None}.
+"""
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from projects.ledger.models import LedgerMonth, LedgerStatus
+from projects.models import Project
+
+EvidenceProvider = Callable[[Project], dict]
+_providers: dict[str, tuple[int, EvidenceProvider]] = {}
+
+
+def register(key: str, *, order: int) -> Callable[[EvidenceProvider], EvidenceProvider]:
+    def decorator(provider: EvidenceProvider) -> EvidenceProvider:
+        _providers[key] = (order, provider)
+        return provider
+
+    return decorator
+
+
+def snapshot(project: Project) -> dict:
+    sections = []
+    for key, (_order, provider) in sorted(_providers.items(), key=lambda item: item[1][0]):
+        section = provider(project)
+        section["key"] = key
+        sections.append(section)
+    return {"captured_at": timezone.now().isoformat(), "sections": sections}
+
+
+@register("phases", order=90)
+def phase_history(project: Project) -> dict:
+    rows = [
+        [
+            change.changed_at.date().isoformat(),
+            f"{change.get_from_phase_display()} → {change.get_to_phase_display()}" if change.from_phase else change.get_to_phase_display(),
+            change.changed_by.get_full_name() or change.changed_by.username,
+            change.reason,
+        ]
+        for change in project.phase_changes.select_related("changed_by")
+    ]
+    return {
+        "title": _("Phase history"),
+        "facts": [[_("Phase when requested"), project.get_phase_display()]],
+        "table": {"columns": [_("Date"), _("Move"), _("By"), _("Why")], "rows": rows},
+    }
+
+
+def _money(amount: Decimal | None) -> str:
+    return "—" if amount is None else f"{amount.quantize(Decimal('0.01')):,} {settings.PORTAL_BASE_CURRENCY}"
+
+
+@register("ledger", order=10)
+def ledger_figures(project: Project) -> dict:
+    months = list(LedgerMonth.objects.filter(project=project).order_by("-month")[:12])[::-1]
+    status = LedgerStatus.objects.filter(project=project).first()
+    cost = sum((month.cost_total for month in months), Decimal("0"))
+    value = sum((month.value_total for month in months), Decimal("0"))
+    facts = [
+        [_("Run cost, last 12 months"), _money(cost)],
+        [_("Realized value, last 12 months"), _money(value)],
+    ]
+    if status is not None:
+        ratio = (status.window_value / status.window_cost).quantize(Decimal("0.01")) if status.window_cost else None
+        facts += [
+            [_("Trailing window"), f"{status.window_start.isoformat()} – {status.window_end.isoformat()}"],
+            [_("Run cost in the window"), _money(status.window_cost)],
+            [_("Value in the window"), _money(status.window_value)],
+            [_("Value / cost in the window"), "—" if ratio is None else str(ratio)],
+            [_("Underwater since"), status.underwater_since.isoformat() if status.underwater else _("not underwater")],
+        ]
+    rows = [
+        [month.month.strftime("%Y-%m"), _money(month.cost_total), _money(month.value_total), "—" if month.ratio is None else str(month.ratio.quantize(Decimal("0.01")))]
+        for month in months
+    ]
+    return {
+        "title": _("Run cost and realized value"),
+        "facts": facts,
+        "table": {"columns": [_("Month"), _("Run cost"), _("Value"), _("Value / cost")], "rows": rows},
+    }
