@@ -28,3 +28,7 @@ test: install browser
 
 stop:
 	$(VENV)/bin/python scripts/devservices.py stop
+
+# 50 users for 60 s against gunicorn on 127.0.0.1 with the demo data (not part of `make test`).
+load: install
+	bash bench/load.sh
