@@ -209,12 +209,16 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Portal rules.
 PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+# Toil share of a team's capacity: at the cap it is an alert, from the warning level a warning.
+TOIL_SHARE_CAP = float(os.environ.get("TOIL_SHARE_CAP", "0.5"))
+TOIL_SHARE_WARNING = float(os.environ.get("TOIL_SHARE_WARNING", str(1 / 3)))
 
 LOGGING = {
     "version": 1,
