@@ -54,13 +54,15 @@ class TimeLogForm(forms.Form):
     logged_on = forms.DateField(
         label=_("Day"), initial=timezone.localdate, required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none(), required=False)
+    user = forms.ModelChoiceField(
+        label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Myself")
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, team: Team, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(memberships__team=team).order_by("username")
-        self.fields["user"].help_text = _("Leave empty to log for yourself.")
+        self.fields["user"].help_text = _("A team lead may log for a member of the team.")
 
 
 QUICK_MINUTES = (15, 30, 60, 120)
