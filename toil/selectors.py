@@ -5,9 +5,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce, Lag, RowNumber
 from django.utils import timezone
 
 from projects.models import Project, Team
@@ -292,3 +293,35 @@ def team_share_panel(team: Team, *, weeks: int = 12, today: date | None = None) 
         "chart_id": f"toil-share-data-{team.pk}",
         "latest": latest_complete_week(shares),
     }
+
+
+@dataclass(frozen=True)
+class Move:
+    at: object
+    from_status: str
+    to_status: str
+    by: str
+
+
+def item_moves(item: ToilItem, *, limit: int = 50) -> list[Move]:
+    """The item's moves across the board, read from its audit trail (who, when, from, to)."""
+    events = (
+        ToilItem.pgh_event_models["update"].objects.filter(pgh_obj=item)
+        .annotate(previous=Window(Lag("status"), order_by=[F("pgh_id").asc()]))
+        .values("pgh_created_at", "status", "previous", "pgh_context__metadata")
+        .order_by("-pgh_id")
+    )
+    changes = [event for event in events if event["previous"] is not None and event["previous"] != event["status"]][:limit]
+    user_ids = {(event["pgh_context__metadata"] or {}).get("user") for event in changes} - {None}
+    names = {
+        user.pk: user.get_full_name() or user.username for user in User.objects.filter(pk__in=user_ids)
+    } if user_ids else {}
+    labels = dict(ToilItem.Status.choices)
+    return [
+        Move(
+            at=event["pgh_created_at"], from_status=labels.get(event["previous"], event["previous"]),
+            to_status=labels.get(event["status"], event["status"]),
+            by=names.get((event["pgh_context__metadata"] or {}).get("user"), ""),
+        )
+        for event in changes
+    ]

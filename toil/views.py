@@ -47,8 +47,11 @@ def board(request) -> HttpResponse:
         "filter": items,
         "team_shares": [(team, selectors.latest_complete_week(shares[team.pk])) for team in teams],
     }
+    chosen_team = items.form.cleaned_data.get("team") if items.is_bound and items.form.is_valid() else None
+    if chosen_team is not None:
+        context.update(selectors.team_share_panel(chosen_team))
     template = "toil/board.html"
-    if request.htmx and request.htmx.target == "board":
+    if request.htmx and request.htmx.target == "board-area":
         template += "#board"
     return render(request, template, context)
 
@@ -63,10 +66,7 @@ def project_board(request, slug: str) -> HttpResponse:
         "project": project,
         "may_edit_project": can_edit,
     }
-    template = "toil/project_board.html"
-    if request.htmx and request.htmx.target == "board":
-        template += "#board"
-    return render(request, template, context)
+    return render(request, "toil/project_board.html", context)
 
 
 def _criteria_from(data) -> dict[str, bool]:
@@ -151,6 +151,7 @@ def _item_context(request, item: ToilItem, log_form: TimeLogForm | None = None) 
         "logs": selectors.item_logs(item),
         "totals": selectors.item_log_totals(item),
         "gain": selectors.item_gain(item),
+        "moves": selectors.item_moves(item),
         "log_form": log_form or (TimeLogForm(team=team) if can_edit else None),
         "move_form": MoveForm(initial={"status": item.status}) if can_edit else None,
         "statuses": ToilItem.Status.choices,

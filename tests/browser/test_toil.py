@@ -102,3 +102,20 @@ def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_se
     assert ledger_calls[-1] == (
         today.replace(day=1), Decimal(expected_minutes / 60).quantize(Decimal("0.01")), Decimal(expected_minutes * 90 / 60).quantize(Decimal("0.01"))
     )
+
+
+def test_board_filters_by_team_and_shows_the_demo_team_above_the_cap(page, login, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    login("maria", "governance-demo")
+    page.get_by_role("link", name="Toil", exact=True).click()
+    expect(page.get_by_role("heading", name="Toil backlog")).to_be_visible()
+    page.get_by_label("Team").select_option(label="Risk & Fraud")
+    expect(page.get_by_test_id("share-badge")).to_contain_text("Above the cap")
+    expect(page).to_have_url(f"{live_server.url}/toil/?team=risk-fraud&project=&classification=&strategy=&q=")
+    expect(page.locator(".toil-card").first).to_contain_text("Risk & Fraud")
+    assert page.locator(".toil-card", has_text="Customer Analytics").count() == 0
+    assert page.locator(".toil-card .move-form").count() == 0  # a manager reads; the team moves cards
+    expect(page.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
+    screenshot(page, "toil-board-risk")

@@ -50,9 +50,9 @@ def test_board_filters_by_team(member, project, other_team):
 
 def test_board_filter_by_htmx_returns_the_board_only(member, project):
     ToilItemFactory(project=project, title="Ours")
-    response = client_for(member).get("/toil/", {"q": "our"}, headers={"HX-Request": "true", "HX-Target": "board"})
+    response = client_for(member).get("/toil/", {"q": "our"}, headers={"HX-Request": "true", "HX-Target": "board-area"})
     html = response.content.decode()
-    assert 'id="board"' in html and "<html" not in html and "Ours" in html
+    assert 'id="board-area"' in html and "<html" not in html and "Ours" in html
 
 
 def test_outsider_sees_cards_without_controls(outsider, project):
@@ -257,3 +257,19 @@ def test_item_page_query_count_is_bounded(member, project, size, django_assert_m
     with django_assert_max_num_queries(14):
         response = client.get(f"/toil/items/{item.pk}/")
     assert response.status_code == 200
+
+
+def test_item_page_lists_moves_with_who_made_them(member, project):
+    item = ToilItemFactory(project=project)
+    client = client_for(member)
+    client.post(f"/toil/items/{item.pk}/move/", {"status": "planned"})
+    client.post(f"/toil/items/{item.pk}/move/", {"status": "in_progress"})
+    html = client.get(f"/toil/items/{item.pk}/").content.decode()
+    assert "Identified → <strong>Planned</strong>" in html
+    assert f"Planned → <strong>In progress</strong> · {member.get_full_name()}" in html
+
+
+def test_board_filtered_by_team_shows_its_share_chart(member, team):
+    html = client_for(member).get("/toil/", {"team": team.slug}).content.decode()
+    assert f'id="toil-share-data-{team.pk}"' in html
+    assert "toil-share-data" not in client_for(member).get("/toil/").content.decode()

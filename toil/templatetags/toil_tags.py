@@ -8,7 +8,8 @@ register = template.Library()
 
 @register.inclusion_tag("toil/_share_chart.html", takes_context=True)
 def toil_team_share(context, team) -> dict:
-    return {**selectors.team_share_panel(team), "request": context.get("request")}
+    # Other apps' pages do not load the chart scripts themselves.
+    return {**selectors.team_share_panel(team), "include_scripts": True, "request": context.get("request")}
 
 
 @register.inclusion_tag("toil/_project_panel.html", takes_context=True)
