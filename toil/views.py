@@ -31,19 +31,13 @@ def _board_context(request, queryset, *, can_edit) -> dict:
     }
 
 
-def _editable_team_ids(user) -> set[int] | None:
-    """None means every team (admins)."""
-    return None if permissions.is_admin(user) else permissions.team_ids(user)
-
-
 @require_GET
 def board(request) -> HttpResponse:
     items = ToilItemFilter(request.GET, queryset=ToilItem.objects.all())
     teams = list(Team.objects.order_by("name"))
     shares = selectors.team_weekly_share([team.pk for team in teams], weeks=8)
-    editable = _editable_team_ids(request.user)
     context = {
-        **_board_context(request, items.qs, can_edit=lambda item: editable is None or item.project.team_id in editable),
+        **_board_context(request, items.qs, can_edit=lambda item: permissions.can_edit_project(request.user, item.project)),
         "filter": items,
         "team_shares": [(team, selectors.latest_complete_week(shares[team.pk])) for team in teams],
     }

@@ -24,8 +24,8 @@ def ledger_calls(monkeypatch):
 
 def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_server, ledger_calls):
     team = TeamFactory(name="Risk & Fraud", slug="risk-fraud", hourly_rate=Decimal("90"))
-    olga = MembershipFactory(team=team, user=UserFactory(username="olga", first_name="Olga", last_name="Ivanova"),
-                             weekly_hours=Decimal("35"), joined_on=date(2025, 1, 6)).user
+    MembershipFactory(team=team, user=UserFactory(username="olga", first_name="Olga", last_name="Ivanova"),
+                      weekly_hours=Decimal("35"), joined_on=date(2025, 1, 6))
     project = ProjectFactory(team=team, name="Card fraud scoring", slug="fraud-scoring")
     login("olga", PASSWORD)
 

@@ -273,3 +273,10 @@ def test_board_filtered_by_team_shows_its_share_chart(member, team):
     html = client_for(member).get("/toil/", {"team": team.slug}).content.decode()
     assert f'id="toil-share-data-{team.pk}"' in html
     assert "toil-share-data" not in client_for(member).get("/toil/").content.decode()
+
+
+def test_cards_of_a_retired_project_have_no_controls(member, team):
+    retired = ProjectFactory(team=team, phase="retired")
+    item = ToilItemFactory(project=retired)
+    html = client_for(member).get("/toil/").content.decode()
+    assert item.title in html and f"/toil/items/{item.pk}/move/" not in html
