@@ -123,3 +123,21 @@ def test_toil_cost_per_month_at_the_team_rate(project):
         (date(2025, 3, 1), Decimal("0.83"), Decimal("66.67")),
         (date(2025, 4, 1), Decimal("0.00"), Decimal("0.00")),
     ]
+
+
+def test_member_joining_on_a_weekend_counts_from_the_next_working_day(team):
+    MembershipFactory(team=team, weekly_hours=Decimal("35"), joined_on=date(2025, 3, 8))  # a Saturday
+    first, second = selectors.team_weekly_share([team.pk], weeks=2, today=date(2025, 3, 14))[team.pk]
+    assert (first.capacity_hours, second.capacity_hours) == (Decimal("0.00"), Decimal("35.00"))
+
+
+def test_member_joining_later_in_the_running_week_adds_nothing_yet(team, crew):
+    MembershipFactory(team=team, weekly_hours=Decimal("35"), joined_on=date(2025, 3, 14))
+    *_earlier, running = selectors.team_weekly_share([team.pk], weeks=2, today=NEXT_THURSDAY)[team.pk]
+    assert running.capacity_hours == Decimal("44.00")
+
+
+def test_logs_after_today_do_not_count(team, crew, project):
+    TimeLogFactory(item=ToilItemFactory(project=project), user=crew[0], logged_on=date(2025, 3, 14), minutes=600)
+    *_earlier, running = selectors.team_weekly_share([team.pk], weeks=2, today=NEXT_THURSDAY)[team.pk]
+    assert running.toil_hours == 0
