@@ -11,6 +11,9 @@ from django.db import transaction
 
 from projects.decommission import demo as decommission_demo
 from projects.ledger import demo as ledger_demo
+from projects.ledger import services as ledger_services
+from toil import demo as toil_demo
+from toil import tasks as toil_tasks
 from projects.models import HEALTH_ITEMS, MANAGERS_GROUP, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 DEMO_PASSWORD = "governance-demo"
@@ -172,6 +175,9 @@ def seed() -> None:
             )
     seed_projects()
     ledger_demo.seed()
+    toil_demo.seed()
+    toil_tasks.sync_all_toil_costs()
+    ledger_services.ledger_rollup()
     decommission_demo.seed()
 
 

@@ -210,6 +210,7 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
+    "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
 }
 
 # Portal rules.
@@ -219,6 +220,9 @@ LEDGER_UNDERWATER_WINDOW_MONTHS = int(os.environ.get("LEDGER_UNDERWATER_WINDOW_M
 LEDGER_FOCUS_TAG_KEY = os.environ.get("LEDGER_FOCUS_TAG_KEY", "ml-project")
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+# Toil share of a team's capacity: at the cap it is an alert, from the warning level a warning.
+TOIL_SHARE_CAP = float(os.environ.get("TOIL_SHARE_CAP", "0.5"))
+TOIL_SHARE_WARNING = float(os.environ.get("TOIL_SHARE_WARNING", str(1 / 3)))
 
 LOGGING = {
     "version": 1,

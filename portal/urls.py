@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("", include("projects.ledger.urls")),
     path("", include("projects.decommission.urls")),
+    path("", include("toil.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

@@ -113,3 +113,15 @@ def can_work_decommission_item(user: AnyUser, project: Project, item=None) -> bo
     if is_admin(user) or is_member(user, project.team_id):
         return True
     return item is not None and user.is_authenticated and item.assignee_id == user.pk
+
+
+def can_log_time_for(actor: AnyUser, project: Project, person: User) -> bool:
+    """Log toil minutes for `person`: yourself on your team's project; a lead or admin for any team member."""
+    if not can_edit_project(actor, project) or not is_member(person, project.team_id):
+        return False
+    return actor.pk == person.pk or is_admin(actor) or is_lead(actor, project.team_id)
+
+
+def can_see_who_logged(user: AnyUser, team: Team | int) -> bool:
+    """Who logged what is for the team and managers; everyone else sees totals."""
+    return is_member(user, team) or is_manager(user)

@@ -96,3 +96,30 @@ class ValueEntryFactory(factory.django.DjangoModelFactory):
     currency = "EUR"
     evidence = "Compared with last quarter's manual process."
     confidence = ValueEntry.Confidence.MEASURED
+
+
+class ToilItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "toil.ToilItem"
+
+    project = factory.SubFactory(ProjectFactory)
+    title = factory.Sequence(lambda n: f"Restart the pipeline by hand #{n}")
+    is_manual = True
+    is_repetitive = True
+    is_automatable = True
+    is_tactical = True
+    classification = "toil"
+    frequency = "week"
+    minutes_per_occurrence = 30
+    people = 1
+
+
+class TimeLogFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "toil.TimeLog"
+
+    item = factory.SubFactory(ToilItemFactory)
+    user = factory.SubFactory(UserFactory)
+    logged_by = factory.SelfAttribute("user")
+    logged_on = date(2025, 3, 3)
+    minutes = 60

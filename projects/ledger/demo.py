@@ -60,8 +60,6 @@ def seed() -> None:
                         "evidence": "Monthly business review: **A/B comparison** against the previous process.",
                     },
                 )
-            if project.phase in (Project.Phase.RUN, Project.Phase.DECOMMISSIONING) and cloud:
-                services.toil_cost_set(project=project, month=month, hours=Decimal(6 + index % 3 * 2), actor=admin)
     demand = Project.objects.filter(slug="demand-forecast").first()
     if demand is not None:
         # A cost in a currency with no rate: the ledger shows it as unconverted.

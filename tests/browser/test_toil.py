@@ -1,0 +1,129 @@
+"""A team member's toil journey in Chromium: classify a new item with the helper, log time twice,
+drag the card to automated, and see the team's share and the item's before/after numbers."""
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, TeamFactory, UserFactory
+from toil.models import TimeLog, ToilItem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ledger_calls(monkeypatch):
+    """The ledger service lives on a branch not merged yet: record the hand-off instead."""
+    calls = []
+    from toil import services
+
+    real = services._write_toil_cost
+
+    def record(project, month, hours, amount):
+        calls.append((month, hours, amount))
+        real(project, month, hours, amount)
+
+    monkeypatch.setattr("toil.services._write_toil_cost", record)
+    return calls
+
+
+def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_server, ledger_calls):
+    team = TeamFactory(name="Risk & Fraud", slug="risk-fraud", hourly_rate=Decimal("90"))
+    MembershipFactory(team=team, user=UserFactory(username="olga", first_name="Olga", last_name="Ivanova"),
+                      weekly_hours=Decimal("35"), joined_on=date(2025, 1, 6))
+    project = ProjectFactory(team=team, name="Card fraud scoring", slug="fraud-scoring")
+    login("olga", PASSWORD)
+
+    page.goto(f"{live_server.url}/projects/{project.slug}/toil/")
+    page.get_by_role("link", name="New toil item").click()
+    page.get_by_label("Title").fill("Restart the scoring pods after certificate rotation")
+    for criterion in ("Manual", "Repetitive", "Automatable"):
+        page.get_by_label(criterion, exact=True).check()
+    suggestion = page.locator("#suggestion")
+    assert "Overhead" in suggestion.inner_text() or "Engineering" in suggestion.inner_text()
+    page.get_by_label("Tactical", exact=True).check()
+    expect(suggestion).to_contain_text("Suggestion: Toil (4 criteria of 6)")
+    page.get_by_label("Minutes per occurrence").fill("120")
+    page.get_by_label("Effort to automate (hours)").fill("24")
+    screenshot(page, "toil-new-item")
+    page.get_by_role("button", name="Add toil item").click()
+
+    assert page.get_by_test_id("classification").inner_text() == "Toil"
+    assert page.get_by_test_id("hours-per-month").inner_text() == "8.7"
+    item = ToilItem.objects.get()
+
+    # First log: the form, for a day three weeks ago.
+    page.locator("#id_minutes").fill("120")
+    page.get_by_label("Day", exact=True).fill((timezone.localdate() - timedelta(days=20)).isoformat())
+    page.get_by_role("button", name="Log", exact=True).click()
+    assert page.get_by_text("Logged 120 minutes.").is_visible()
+
+    # Second log: two clicks from the board.
+    page.goto(f"{live_server.url}/projects/{project.slug}/toil/")
+    card = page.locator(f"#card-{item.pk}")
+    card.get_by_role("button", name="Log").click()
+    card.get_by_role("button", name="30 minutes").click()
+    expect(page.locator(f"#card-{item.pk}")).to_contain_text("150 min logged in 30 days")
+    assert sorted(TimeLog.objects.values_list("minutes", flat=True)) == [30, 120]
+
+    # Drag the card to "Automated".
+    with page.expect_response(lambda response: response.url.endswith(f"/toil/items/{item.pk}/move/")) as moved:
+        page.locator(f"#card-{item.pk}").drag_to(page.locator('.toil-column-list[data-status="automated"]'))
+    assert moved.value.status == 200
+    expect(page.locator(f'.toil-column-list[data-status="automated"] #card-{item.pk}')).to_have_attribute(
+        "data-status", "automated"
+    )
+    expect(page.locator(f'#card-{item.pk} select[name="status"]')).to_have_value("automated")
+    item.refresh_from_db()
+    assert item.status == "automated"
+    assert item.events.filter(status="automated").exists()
+    assert page.locator('[data-count="automated"]').inner_text() == "1"
+    screenshot(page, "toil-project-board")
+
+    # Ten days pass after the change.
+    ToilItem.objects.filter(pk=item.pk).update(finished_on=timezone.localdate() - timedelta(days=10))
+    page.goto(f"{live_server.url}/toil/items/{item.pk}/")
+    gain = page.get_by_test_id("gain")
+    assert gain.is_visible()
+    assert page.get_by_test_id("before").inner_text() == "6.1"
+    assert page.get_by_test_id("after").inner_text() == "0.0"
+    assert page.get_by_test_id("saved").inner_text() == "6.1"
+    assert page.get_by_test_id("actual-payback").inner_text() == "3.9 months"
+    screenshot(page, "toil-item-gain")
+
+    page.goto(f"{live_server.url}/teams/{team.slug}/")
+    share = page.get_by_test_id("toil-share")
+    assert share.get_by_role("heading", name="Toil share · Risk & Fraud").is_visible()
+    expect(share.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
+    screenshot(page, "toil-team-share")
+
+    page.get_by_role("link", name="Toil", exact=True).click()
+    assert page.get_by_role("heading", name="Toil backlog").is_visible()
+    assert page.locator(f"#card-{item.pk}").is_visible()
+    # Each log hands every month's toil cost to the ledger, priced at 90 an hour.
+    today = timezone.localdate()
+    same_month = (today - timedelta(days=20)).month == today.month
+    expected_minutes = 150 if same_month else 30
+    assert ledger_calls[-1] == (
+        today.replace(day=1), Decimal(expected_minutes / 60).quantize(Decimal("0.01")), Decimal(expected_minutes * 90 / 60).quantize(Decimal("0.01"))
+    )
+
+
+def test_board_filters_by_team_and_shows_the_demo_team_above_the_cap(page, login, live_server):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    login("maria", "governance-demo")
+    page.get_by_role("link", name="Toil", exact=True).click()
+    expect(page.get_by_role("heading", name="Toil backlog")).to_be_visible()
+    page.get_by_label("Team").select_option(label="Risk & Fraud")
+    expect(page.get_by_test_id("share-badge")).to_contain_text("Above the cap")
+    expect(page).to_have_url(f"{live_server.url}/toil/?team=risk-fraud&project=&classification=&strategy=&q=")
+    expect(page.locator(".toil-card").first).to_contain_text("Risk & Fraud")
+    assert page.locator(".toil-card", has_text="Customer Analytics").count() == 0
+    assert page.locator(".toil-card .move-form").count() == 0  # a manager reads; the team moves cards
+    expect(page.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
+    screenshot(page, "toil-board-risk")

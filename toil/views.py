@@ -1,0 +1,215 @@
+"""Toil pages: the board of all teams, a project's kanban, an item with its before/after gain,
+and the htmx actions (move a card, quick log, the toil-or-not helper)."""
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects import permissions
+from projects.forms import add_service_errors
+from projects.models import Project, Team
+from toil import selectors, services
+from toil.filters import ToilItemFilter
+from toil.forms import QUICK_MINUTES, MoveForm, TimeLogForm, ToilItemForm
+from toil.models import CRITERIA_FIELDS, ToilItem
+
+
+def _board_context(request, queryset, *, can_edit) -> dict:
+    columns = selectors.board_columns(queryset)
+    for column in columns:
+        for item in column.items:
+            item.editable = can_edit(item)
+    return {
+        "columns": columns,
+        "statuses": ToilItem.Status.choices,
+        "quick_minutes": QUICK_MINUTES,
+        "can_edit": can_edit,
+        "column_limit": selectors.BOARD_COLUMN_LIMIT,
+    }
+
+
+@require_GET
+def board(request) -> HttpResponse:
+    items = ToilItemFilter(request.GET, queryset=ToilItem.objects.all())
+    teams = list(Team.objects.order_by("name"))
+    shares = selectors.team_weekly_share([team.pk for team in teams], weeks=8)
+    context = {
+        **_board_context(request, items.qs, can_edit=lambda item: permissions.can_edit_project(request.user, item.project)),
+        "filter": items,
+        "team_shares": [(team, selectors.latest_complete_week(shares[team.pk])) for team in teams],
+    }
+    chosen_team = items.form.cleaned_data.get("team") if items.is_bound and items.form.is_valid() else None
+    if chosen_team is not None:
+        context.update(selectors.team_share_panel(chosen_team))
+    template = "toil/board.html"
+    if request.htmx and request.htmx.target == "board-area":
+        template += "#board"
+    return render(request, template, context)
+
+
+@require_GET
+def project_board(request, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    can_edit = permissions.can_edit_project(request.user, project)
+    context = {
+        **_board_context(request, ToilItem.objects.filter(project=project), can_edit=lambda item: can_edit),
+        **selectors.team_share_panel(project.team),
+        "project": project,
+        "may_edit_project": can_edit,
+    }
+    return render(request, "toil/project_board.html", context)
+
+
+def _criteria_from(data) -> dict[str, bool]:
+    return {name: data.get(name) in ("on", "true", "1", "True") for name in CRITERIA_FIELDS}
+
+
+@require_POST
+def classify(request) -> HttpResponse:
+    """The toil-or-not helper: the class the six criteria suggest, as the form's checkboxes change."""
+    criteria = _criteria_from(request.POST)
+    suggestion = services.suggest_classification(**criteria)
+    return render(
+        request, "toil/item_form.html#suggestion",
+        {"suggestion": ToilItem.Classification(suggestion), "criteria_count": sum(criteria.values())},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_create(request, slug: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ToilItemForm(request.POST or None, team=project.team)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            item = services.toil_item_create(actor=request.user, project=project, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, _("“%(title)s” added as %(class)s.") % {"title": item.title, "class": item.get_classification_display()}
+            )
+            return redirect(item)
+    criteria = _criteria_from(request.POST) if request.method == "POST" else {name: False for name in CRITERIA_FIELDS}
+    return render(
+        request, "toil/item_form.html",
+        {"form": form, "project": project, "item": None,
+         "suggestion": ToilItem.Classification(services.suggest_classification(**criteria)),
+         "criteria_count": sum(criteria.values())},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def item_edit(request, pk: int) -> HttpResponse:
+    item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=pk)
+    project = item.project
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ToilItemForm(request.POST or None, instance=item, team=project.team)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
+        item.refresh_from_db()
+        try:
+            services.toil_item_update(actor=request.user, item=item, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(item)
+    criteria = {name: getattr(item, name) for name in CRITERIA_FIELDS}
+    if request.method == "POST":
+        criteria = _criteria_from(request.POST)
+    return render(
+        request, "toil/item_form.html",
+        {"form": form, "project": project, "item": item,
+         "suggestion": ToilItem.Classification(services.suggest_classification(**criteria)),
+         "criteria_count": sum(criteria.values())},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _item_context(request, item: ToilItem, log_form: TimeLogForm | None = None) -> dict:
+    team = item.project.team
+    can_edit = permissions.can_edit_project(request.user, item.project)
+    return {
+        "item": item,
+        "project": item.project,
+        "can_edit": can_edit,
+        "can_see_authors": permissions.can_see_who_logged(request.user, team),
+        "logs": selectors.item_logs(item),
+        "totals": selectors.item_log_totals(item),
+        "gain": selectors.item_gain(item),
+        "moves": selectors.item_moves(item),
+        "log_form": log_form or (TimeLogForm(team=team) if can_edit else None),
+        "move_form": MoveForm(initial={"status": item.status}) if can_edit else None,
+        "statuses": ToilItem.Status.choices,
+        "quick_minutes": QUICK_MINUTES,
+    }
+
+
+@require_GET
+def item_detail(request, pk: int) -> HttpResponse:
+    item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
+    return render(request, "toil/item_detail.html", _item_context(request, item))
+
+
+@require_POST
+def item_move(request, pk: int) -> HttpResponse:
+    item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
+    if not permissions.can_edit_project(request.user, item.project):
+        raise PermissionDenied
+    form = MoveForm(request.POST)
+    error_text = ""
+    if form.is_valid():
+        try:
+            services.toil_item_move(actor=request.user, item=item, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            error_text = " ".join(error.messages)
+    else:
+        error_text = _("Choose a column to move the card to.")
+    if request.htmx:
+        item = selectors.board_items(ToilItem.objects.filter(pk=item.pk)).get()
+        response = render(
+            request, "toil/_card.html",
+            {"item": item, "statuses": ToilItem.Status.choices, "quick_minutes": QUICK_MINUTES,
+             "editable": True, "card_error": error_text},
+            status=400 if error_text else 200,
+        )
+        return response
+    if error_text:
+        messages.error(request, error_text)
+    else:
+        messages.success(request, _("Moved to %(status)s.") % {"status": item.get_status_display()})
+    return redirect(request.POST.get("next") or item.get_absolute_url())
+
+
+@require_POST
+def item_log(request, pk: int) -> HttpResponse:
+    item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
+    if not permissions.can_edit_project(request.user, item.project):
+        raise PermissionDenied
+    form = TimeLogForm(request.POST, team=item.project.team)
+    quick = request.POST.get("quick") == "1"
+    if form.is_valid():
+        try:
+            services.time_log_create(actor=request.user, item=item, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if request.htmx and quick:
+        card = selectors.board_items(ToilItem.objects.filter(pk=item.pk)).get()
+        return render(
+            request, "toil/_card.html",
+            {"item": card, "statuses": ToilItem.Status.choices, "quick_minutes": QUICK_MINUTES, "editable": True,
+             "card_error": " ".join(e for errors in form.errors.values() for e in errors)},
+            status=200 if not form.errors else 400,
+        )
+    if form.errors:
+        return render(request, "toil/item_detail.html", _item_context(request, item, log_form=form), status=400)
+    messages.success(request, _("Logged %(minutes)s minutes.") % {"minutes": form.cleaned_data["minutes"]})
+    return redirect(reverse("toil:item_detail", kwargs={"pk": item.pk}))
