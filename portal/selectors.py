@@ -13,3 +13,10 @@ def my_work(user: User) -> dict:
         .order_by("team__name")
     )
     return {"memberships": memberships}
+
+
+def api_tokens_of(user: User):
+    """The user's own tokens, newest first; other users' tokens are never listed."""
+    from portal.models import ApiToken
+
+    return ApiToken.objects.filter(user=user)
