@@ -1,7 +1,8 @@
-"""Reads for the home page."""
+"""Reads for the home page and the API tokens page."""
 from django.contrib.auth.models import User
 from django.db.models import Count
 
+from portal.models import ApiToken
 from projects.models import Membership
 
 
@@ -17,6 +18,4 @@ def my_work(user: User) -> dict:
 
 def api_tokens_of(user: User):
     """The user's own tokens, newest first; other users' tokens are never listed."""
-    from portal.models import ApiToken
-
     return ApiToken.objects.filter(user=user)

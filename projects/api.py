@@ -65,7 +65,8 @@ class ProjectOut(Schema):
 
     @staticmethod
     def resolve_url(project: Project) -> str:
-        return project.get_absolute_url()
+        # The page address is a stable contract (DESIGN.md); spelled out so the API does not depend on the page's URL name.
+        return f"/projects/{project.slug}/"
 
 
 class ProjectFilters(Schema):
