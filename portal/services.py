@@ -41,7 +41,7 @@ def api_token_create(*, actor: User, name: str, scope: str, expires_on: date) ->
         raise ValidationError({"expires_on": _("A token lives at most a year: pick an earlier date.")})
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     # Valid through the whole expiry day, in the portal's time zone.
-    expires_at = timezone.make_aware(datetime.combine(expires_on + timedelta(days=1), time.min))
+    expires_at = timezone.make_aware(datetime.combine(expires_on, time.max))
     token = ApiToken(
         user=actor,
         name=(name or "").strip(),

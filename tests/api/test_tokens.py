@@ -31,6 +31,7 @@ def test_token_page_creates_a_token_and_shows_it_only_once(member):
     token = ApiToken.objects.get(user=member)
     secret = response.context["new_token"].secret
     assert secret.startswith(token.prefix)
+    assert timezone.localtime(token.expires_at).date() == timezone.localdate() + timedelta(days=30)
     assert secret in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     listing = client.get("/accounts/tokens/").content.decode()
