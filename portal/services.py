@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.models import ApiToken, IdempotencyRecord
+from projects import permissions
 
 TOKEN_PREFIX = "mlp_"
 TOKEN_MAX_DAYS = 366
@@ -57,7 +58,7 @@ def api_token_create(*, actor: User, name: str, scope: str, expires_on: date) ->
 
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
-    if token.user_id != actor.pk:
+    if token.user_id != actor.pk and not permissions.is_admin(actor):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -201,3 +201,22 @@ def test_openapi_document_is_readable_with_a_token(member, client):
     assert "/api/v1/projects/" in schema["paths"]
     assert schema["components"]["securitySchemes"]
     assert client.get("/api/v1/openapi.json").status_code == 401
+
+
+def test_admin_revokes_a_leaked_token_from_the_django_admin(member, admin_user):
+    secret = make_token(member)
+    token = ApiToken.objects.get(user=member)
+
+    response = client_for(admin_user).post(
+        "/admin/portal/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+
+    assert response.status_code == 302
+    assert api_client(secret).get("/api/v1/projects/").status_code == 401
+    listing = client_for(admin_user).get("/admin/portal/apitoken/").content.decode()
+    assert token.prefix in listing
+    assert token.token_hash not in listing
+
+
+def test_member_cannot_use_the_token_admin(member):
+    assert client_for(member).get("/admin/portal/apitoken/").status_code == 302
