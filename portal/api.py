@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -88,20 +88,22 @@ class PortalNinjaAPI(NinjaAPI):
         return schema
 
 
+def _bearer_token(request: HttpRequest):
+    """The active token the request carries, for the views that run before ninja's own authentication."""
+    scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
+    return services.api_token_authenticate(secret=secret.strip()) if scheme.lower() == "bearer" else None
+
+
 def _docs_access(view):
     """The docs page and the OpenAPI document: for a logged-in person or a valid token, like the rest."""
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        header = request.headers.get("Authorization", "")
-        scheme, _sep, secret = header.partition(" ")
-        if scheme.lower() == "bearer" and services.api_token_authenticate(secret=secret.strip()):
+        if request.user.is_authenticated or _bearer_token(request) is not None:
             return view(request, *args, **kwargs)
         if request.path.endswith(".json"):
             return _error_response(401, _("Log in or send `Authorization: Bearer <token>`."))
-        return redirect(f"/accounts/login/?next={request.path}")
+        return redirect_to_login(request.get_full_path())
 
     return wrapper
 
@@ -110,7 +112,7 @@ api = PortalNinjaAPI(
     title="ML governance portal API",
     version="1",
     description="Projects, and (as the apps grow) the ledger, decisions, toil and the portfolio. "
-    "Authenticate with a personal token (Account menu → API tokens): `Authorization: Bearer <token>`.",
+    "Authenticate with a personal token (user menu → API tokens): `Authorization: Bearer <token>`.",
     auth=ApiTokenAuth(),
     urls_namespace="api",
     docs_url="/docs",
@@ -211,8 +213,7 @@ def _idempotent(view):
             return _error_response(
                 422, _("The Idempotency-Key is 1 to 255 visible ASCII characters."), IDEMPOTENCY_HEADER
             )
-        scheme, _sep, secret = request.headers.get("Authorization", "").partition(" ")
-        token = services.api_token_authenticate(secret=secret.strip()) if scheme.lower() == "bearer" else None
+        token = _bearer_token(request)
         if token is None or not token.can_write:
             return view(request, *args, **kwargs)
 

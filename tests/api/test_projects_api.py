@@ -3,7 +3,7 @@ import pytest
 
 from projects.models import PhaseChange, Project
 from tests.api.conftest import api_client, make_token
-from tests.factories import MembershipFactory, ProjectFactory, TeamFactory
+from tests.factories import MembershipFactory, ProjectFactory
 
 pytestmark = pytest.mark.django_db
 
