@@ -221,7 +221,7 @@ def _idempotent(view):
             response = view(request, *args, **kwargs)
             if response.status_code >= 400:
                 raise _RolledBack(response)
-            return response.status_code, json.loads(response.content or b"null")
+            return response.status_code, json.loads(response.content) if response.content else None
 
         fingerprint = services.request_fingerprint(method=request.method, path=request.get_full_path(), body=request.body)
         try:
@@ -230,7 +230,10 @@ def _idempotent(view):
             return refused.response
         except DjangoValidationError as exc:
             return _service_refused(request, exc)
-        response = JsonResponse(stored.body, status=stored.status_code, safe=False)
+        if stored.body is None:
+            response = HttpResponse(status=stored.status_code)
+        else:
+            response = JsonResponse(stored.body, status=stored.status_code, safe=False)
         if stored.replayed:
             response["Idempotent-Replayed"] = "true"
         return response

@@ -250,3 +250,14 @@ def test_openapi_documents_errors_and_the_idempotency_header(member_api):
     assert {"201", "401", "403", "422"} <= set(create["responses"])
     assert any(parameter["name"] == "Idempotency-Key" for parameter in create["parameters"])
     assert "Idempotency-Key" not in str(schema["paths"]["/api/v1/projects/"]["get"])
+
+
+@pytest.mark.parametrize("count", [1, 15])
+def test_create_project_query_budget(member_api, team, django_assert_max_num_queries, count):
+    for number in range(count):
+        ProjectFactory(team=team, slug=f"p-{number}", name=f"P {number}")
+
+    with django_assert_max_num_queries(18):
+        response = _post(member_api, "/api/v1/projects/", NEW_PROJECT, **{"Idempotency-Key": f"budget-{count}"})
+
+    assert response.status_code == 201

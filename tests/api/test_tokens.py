@@ -220,3 +220,16 @@ def test_admin_revokes_a_leaked_token_from_the_django_admin(member, admin_user):
 
 def test_member_cannot_use_the_token_admin(member):
     assert client_for(member).get("/admin/portal/apitoken/").status_code == 302
+
+
+def test_last_used_is_written_at_most_once_a_minute(member):
+    client = api_client(make_token(member, scope="read"))
+    client.get("/api/v1/projects/")
+    first_use = ApiToken.objects.get(user=member).last_used_at
+
+    client.get("/api/v1/projects/")
+
+    assert ApiToken.objects.get(user=member).last_used_at == first_use
+    ApiToken.objects.filter(user=member).update(last_used_at=first_use - timedelta(minutes=2))
+    client.get("/api/v1/projects/")
+    assert ApiToken.objects.get(user=member).last_used_at > first_use
