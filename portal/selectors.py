@@ -2,8 +2,12 @@
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from portal.models import ApiToken
 from projects.models import Membership
+
+
+def api_tokens_of(user: User):
+    """The user's own tokens, newest first; other users' tokens are never listed."""
+    return user.api_tokens.all()
 
 
 def my_work(user: User) -> dict:
@@ -14,8 +18,3 @@ def my_work(user: User) -> dict:
         .order_by("team__name")
     )
     return {"memberships": memberships}
-
-
-def api_tokens_of(user: User):
-    """The user's own tokens, newest first; other users' tokens are never listed."""
-    return ApiToken.objects.filter(user=user)

@@ -210,16 +210,12 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
-    "idempotency-purge": {"task": "portal.tasks.idempotency_purge", "schedule": timedelta(hours=1)},
 }
 
 # Portal rules.
 PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
-# The JSON API: page size of its lists (a client may ask for up to the maximum).
-NINJA_PAGINATION_PER_PAGE = 50
-NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 
 LOGGING = {
     "version": 1,
@@ -227,3 +223,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The JSON API (portal/api.py): page size of its lists, and the hourly purge of stored idempotent responses.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {"task": "portal.tasks.idempotency_purge", "schedule": timedelta(hours=1)}

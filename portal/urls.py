@@ -14,9 +14,9 @@ urlpatterns = [
     path("accounts/tokens/", views.api_tokens, name="api_tokens"),
     path("accounts/tokens/new/", views.api_token_create, name="api_token_create"),
     path("accounts/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
-    path("api/v1/", api_urls()),
 ]
 
 handler403 = "portal.views.permission_denied"
