@@ -1,8 +1,13 @@
-"""Reads for the home page."""
+"""Reads for the home page and the API tokens page."""
 from django.contrib.auth.models import User
 from django.db.models import Count
 
 from projects.models import Membership, Project
+
+
+def api_tokens_of(user: User):
+    """The user's own tokens, newest first; other users' tokens are never listed."""
+    return user.api_tokens.all()
 
 
 def my_work(user: User) -> dict:

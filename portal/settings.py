@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "pghistory",
     "pghistory.admin",
     "axes",
+    "ninja",
     "portal",
     "projects",
     "adr",
@@ -230,3 +231,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# The JSON API (portal/api.py): page size of its lists, and the hourly purge of stored idempotent responses.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
+CELERY_BEAT_SCHEDULE["idempotency-purge"] = {"task": "portal.tasks.idempotency_purge", "schedule": timedelta(hours=1)}

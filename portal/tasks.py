@@ -12,3 +12,11 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
+
+
+@shared_task(soft_time_limit=50, time_limit=60, acks_late=True)
+def idempotency_purge() -> int:
+    """Forget stored API write responses after a day: a client retries within minutes, not days."""
+    from portal import services
+
+    return services.idempotency_purge()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from portal import views
+from portal.api import urls as api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +11,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/tokens/", views.api_tokens, name="api_tokens"),
+    path("accounts/tokens/new/", views.api_token_create, name="api_token_create"),
+    path("accounts/tokens/<int:token_id>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
     path("", include("projects.ledger.urls")),
