@@ -91,6 +91,12 @@ def can_create_project(user: AnyUser, team: Team | int) -> bool:
     return can_edit_team_work(user, team)
 
 
+def can_record_cost(user: AnyUser, project: Project) -> bool:
+    """Record a cost by hand: the team while the project lives; a manager also after it is retired,
+    because bills keep arriving for switched-off projects."""
+    return can_edit_project(user, project) or (project.is_retired and is_manager(user))
+
+
 def can_import_costs(user: AnyUser) -> bool:
     """A billing export spans every team: only managers and admins import or void one."""
     return is_manager(user)

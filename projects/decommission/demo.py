@@ -7,7 +7,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from projects.decommission import evidence, services
-from projects.decommission.models import ChecklistItem, ChecklistTemplateItem, DecommissionEvent, DecommissionRequest
+from projects.decommission.models import ChecklistItem, DecommissionEvent, DecommissionRequest
 from projects.ledger.models import CostEntry
 from projects.models import Phase, Project
 
@@ -27,7 +27,7 @@ def _frozen_request(project: Project, *, state: str, requester: User, manager: U
     )
     DecommissionEvent.objects.create(request=request, action=DecommissionEvent.Action.REQUESTED, actor=requester, comment=reason)
     DecommissionEvent.objects.create(request=request, action=DecommissionEvent.Action.APPROVED, actor=manager)
-    for index, item in enumerate(ChecklistTemplateItem.objects.filter(active=True)):
+    for index, item in enumerate(services.checklist_template()):
         done = index < items_done
         ChecklistItem.objects.create(
             request=request, position=item.position, title=item.title, description=item.description,

@@ -11,6 +11,17 @@ from django_fsm import FSMField, transition
 from projects.models import Phase, Project, TimeStampedModel
 
 
+DEFAULT_CHECKLIST = [
+    ("Tell the users and consumers", "Who depends on the predictions? Tell them when and what replaces it."),
+    ("Unplug consumers", "Stop sending predictions; remove the routing and feature flags that call the model."),
+    ("Stop scheduled jobs and data feeds", "Training, scoring and ingestion schedules; upstream extracts made for this project."),
+    ("Archive what reproduces the last model", "Code version, training data and model artifact, with their locations in the note."),
+    ("Revoke credentials and access", "Service accounts, API keys, database users and shared folders."),
+    ("Delete infrastructure and code", "Delete or archive the repository, endpoints, buckets, clusters and dashboards."),
+    ("Confirm that costs have stopped", "Check the next billing export: no cost should arrive for this project."),
+]
+
+
 class ChecklistTemplateItem(models.Model):
     """The default checklist a new request starts with; admins edit it in the admin."""
 

@@ -9,7 +9,13 @@ from django_fsm import TransitionNotAllowed
 
 from projects import permissions
 from projects.decommission import evidence
-from projects.decommission.models import ChecklistItem, ChecklistTemplateItem, DecommissionEvent, DecommissionRequest
+from projects.decommission.models import (
+    DEFAULT_CHECKLIST,
+    ChecklistItem,
+    ChecklistTemplateItem,
+    DecommissionEvent,
+    DecommissionRequest,
+)
 from projects.decommission.selectors import average_monthly_run_cost_before
 from projects.decommission.tasks import notify_decommission_event
 from projects.models import Phase, Project
@@ -37,6 +43,17 @@ def _locked(request: DecommissionRequest) -> DecommissionRequest:
     return DecommissionRequest.objects.select_for_update().select_related("project", "project__team").get(pk=request.pk)
 
 
+def checklist_template() -> list[ChecklistTemplateItem]:
+    """The active template items. An empty template (a fresh database) starts from the default
+    checklist; admins edit it afterwards in the admin."""
+    if not ChecklistTemplateItem.objects.exists():
+        ChecklistTemplateItem.objects.bulk_create(
+            ChecklistTemplateItem(position=index, title=title, description=description)
+            for index, (title, description) in enumerate(DEFAULT_CHECKLIST, start=1)
+        )
+    return list(ChecklistTemplateItem.objects.filter(active=True))
+
+
 @transaction.atomic
 def decommission_request(*, actor: User, project: Project, reason: str) -> DecommissionRequest:
     if not permissions.can_request_decommission(actor, project):
@@ -56,7 +73,7 @@ def decommission_request(*, actor: User, project: Project, reason: str) -> Decom
         raise ValidationError(_("This project already has an open decommission request.")) from None
     ChecklistItem.objects.bulk_create(
         ChecklistItem(request=request, position=item.position, title=item.title, description=item.description)
-        for item in ChecklistTemplateItem.objects.filter(active=True)
+        for item in checklist_template()
     )
     _record(request, DecommissionEvent.Action.REQUESTED, actor, reason.strip())
     return request

@@ -50,7 +50,8 @@ def cost_entry_create(
     *, actor: User, project: Project, incurred_on: date, category: str, amount: Decimal, currency: str,
     description: str = "", source: str = CostEntry.Source.MANUAL,
 ) -> CostEntry:
-    _require_ledger_edit(actor, project)
+    if not permissions.can_record_cost(actor, project):
+        raise PermissionDenied(_("Only members of the project's team can change its ledger."))
     if source == CostEntry.Source.TOIL:
         raise ValidationError({"source": _("Toil cost is written by the toil backlog only.")})
     entry = CostEntry(

@@ -45,7 +45,7 @@ def _project_context(request, project: Project, *, cost_form=None, value_form=No
         "value_entries": selectors.value_entries(project, filters)[:200],
         "filter_form": filter_form,
         "can_edit": can_edit,
-        "cost_form": cost_form or (CostEntryForm() if can_edit else None),
+        "cost_form": cost_form or (CostEntryForm() if permissions.can_record_cost(request.user, project) else None),
         "value_form": value_form or (ValueEntryForm() if can_edit else None),
         "base_currency": settings.PORTAL_BASE_CURRENCY,
         "window_months": settings.LEDGER_UNDERWATER_WINDOW_MONTHS,
@@ -61,9 +61,9 @@ def project_ledger(request, slug: str) -> HttpResponse:
     return render(request, template, _project_context(request, project))
 
 
-def _editable_project(request, slug: str) -> Project:
+def _editable_project(request, slug: str, rule=permissions.can_edit_project) -> Project:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
-    if not permissions.can_edit_project(request.user, project):
+    if not rule(request.user, project):
         raise PermissionDenied
     return project
 
@@ -83,7 +83,7 @@ def _entry_response(request, project: Project, *, status: int = 200, notice: str
 
 @require_POST
 def cost_entry_add(request, slug: str) -> HttpResponse:
-    project = _editable_project(request, slug)
+    project = _editable_project(request, slug, permissions.can_record_cost)
     form = CostEntryForm(request.POST)
     if form.is_valid():
         try:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+# The checklist as it stood when this migration was written (the model module may change later).
 DEFAULT_CHECKLIST = [
     ("Tell the users and consumers", "Who depends on the predictions? Tell them when and what replaces it."),
     ("Unplug consumers", "Stop sending predictions; remove the routing and feature flags that call the model."),

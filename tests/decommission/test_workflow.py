@@ -235,3 +235,15 @@ def test_value_freed_sums_completed_decommissions(team, member, manager):
         DecommissionRequest.objects.filter(pk=request.pk).update(monthly_cost_freed=Decimal(freed))
     assert selectors.value_freed(this_year) == Decimal("900")
     assert selectors.value_freed() == Decimal("1300")
+
+
+@pytest.mark.django_db
+def test_a_retired_project_takes_costs_from_a_manager_only(running_project, member, manager):
+    from projects.ledger.services import cost_entry_create
+
+    retire(running_project, member, manager, timezone.now() - timedelta(days=20))
+    cost = dict(project=running_project, incurred_on=timezone.now().date(), category="cloud", amount=Decimal("12"), currency="EUR")
+    with pytest.raises(PermissionDenied):
+        cost_entry_create(actor=member, **cost)
+    cost_entry_create(actor=manager, **cost)
+    assert [zombie.amount for zombie in selectors.zombie_costs(running_project)] == [Decimal("12")]
