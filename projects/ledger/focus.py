@@ -138,12 +138,14 @@ def import_stream(
     col = {name: staging[header.index(name)] for name in header if name in REQUIRED + OPTIONAL}
 
     with connection.cursor() as cursor:
+        # One staging table per session; a second import in the same transaction starts afresh.
+        cursor.execute("DROP TABLE IF EXISTS focus_staging")
         cursor.execute(
             "CREATE TEMP TABLE focus_staging (n bigserial, "
             + ", ".join(f"{name} text" for name in staging)
             + ") ON COMMIT DROP"
         )
-    sid = transaction.savepoint()
+    sid = transaction.savepoint_create()
     try:
         _copy(stream, staging, progress)
     except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat, psycopg.errors.CharacterNotInRepertoire) as error:
@@ -179,7 +181,7 @@ def import_stream(
         FROM focus_staging
     """
     params = {"import_id": focus_import.pk, "currency": currency}
-    sid = transaction.savepoint()
+    sid = transaction.savepoint_create()
     try:
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
