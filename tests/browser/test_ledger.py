@@ -48,3 +48,31 @@ def test_manager_imports_focus_file_and_sees_chart_and_unallocated_total(page, l
     assert "3,615.00" in page.get_by_role("row", name=today.strftime("%b %Y")).inner_text()
     assert "42.25 EUR" in page.get_by_test_id("unallocated").inner_text()
     screenshot(page, "ledger-project")
+
+
+def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
+    from tests.factories import MembershipFactory, UserFactory
+
+    team = TeamFactory(name="Customer Analytics", slug="customer-analytics")
+    ProjectFactory(team=team, slug="churn-prediction", name="Churn prediction", phase="build")
+    MembershipFactory(team=team, user=UserFactory(username="sam"))
+
+    login("sam", PASSWORD)
+    page.goto(f"{live_server.url}/projects/churn-prediction/ledger/")
+    form = page.get_by_role("form", name="Add a value")
+    form.get_by_label("Amount").fill("2500")
+    form.get_by_role("button", name="Add value").click()
+    page.locator("#id_value-evidence-error").wait_for()
+    form = page.get_by_role("form", name="Add a value")
+    form.get_by_label("Amount").fill("2500")
+    form.get_by_label("Evidence").fill("Retention campaign: **212 customers kept**, measured against a control group.")
+    form.get_by_role("button", name="Add value").click()
+    page.get_by_text("Value recorded.").wait_for()
+    assert page.locator("#ledger-entries strong", has_text="212 customers kept").is_visible()
+    screenshot(page, "ledger-value-added")
+
+    row = page.get_by_role("row", name="212 customers kept")
+    row.get_by_label("Reason for voiding").fill("Control group was too small")
+    row.get_by_role("button", name="Void").click()
+    page.get_by_text("Entry voided.").wait_for()
+    assert page.get_by_text("No value entries.").is_visible()
