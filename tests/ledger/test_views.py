@@ -199,3 +199,31 @@ def test_project_panel_tag_renders_the_summary(project):
     services.ledger_rollup()
     html = Template("{% load ledger_tags %}{% ledger_project_panel project %}").render(Context({"project": project}))
     assert "Cost against value" in html and "10.00" in html
+
+
+def test_import_task_delivered_twice_imports_once(manager, project, tmp_path, django_capture_on_commit_callbacks, settings):
+    from projects.ledger import tasks
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write(tmp_path / "bill.csv", [row(Tags=tag("churn"))])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.focus_import_start(actor=manager, upload=SimpleUploadedFile("bill.csv", path.read_bytes()))
+    focus_import = FocusImport.objects.get()
+
+    tasks.import_focus(focus_import.pk)
+
+    assert FocusRow.objects.count() == 1
+    focus_import.refresh_from_db()
+    assert focus_import.status == "done"
+
+
+def test_refused_upload_is_recorded_with_its_reason(manager, project, tmp_path, django_capture_on_commit_callbacks, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    rows = [row(Tags=tag("churn")) for _ in range(3)] + [row(BilledCost="€4")]
+    path = write(tmp_path / "bill.csv", rows)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(manager).post(reverse("ledger:focus_upload"), {"upload": SimpleUploadedFile("bill.csv", path.read_bytes())})
+    focus_import = FocusImport.objects.get()
+    assert focus_import.status == "failed" and "Line 5" in focus_import.error and "BilledCost" in focus_import.error
+    assert not FocusRow.objects.exists()
+    assert "Line 5" in client_for(manager).get(reverse("ledger:home")).content.decode()
