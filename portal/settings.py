@@ -209,12 +209,15 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
+    "adr-stale-reminders": {"task": "adr.tasks.send_stale_adr_reminders", "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
 }
 
 # Portal rules.
 PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
+# A proposed decision older than this is listed as stale and in the weekly reminder.
+ADR_STALE_AFTER_DAYS = int(os.environ.get("ADR_STALE_AFTER_DAYS", "14"))
 
 LOGGING = {
     "version": 1,
