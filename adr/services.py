@@ -1,13 +1,14 @@
 """Every write to decision records: create, edit (with optimistic locking), review, supersede,
 comment, import. Each checks the actor's rights, validates and runs in a transaction."""
 import hashlib
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.db.models.functions import Lower
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adr import importers
-from adr.models import Adr, AdrRevision, Comment, Review, Status
+from adr.models import Adr, AdrRevision, Comment, ReminderSent, Review, Status
 from projects import permissions
 from projects.models import Project
 
@@ -356,3 +357,36 @@ def _link_imported(actor: User, project: Project, imported: list, by_written_num
 def stale_cutoff() -> datetime:
     """Proposed records written before this moment are stale."""
     return timezone.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS)
+
+
+def stale_reminders_send(*, today: date | None = None) -> int:
+    """Mail each author and decision-maker of stale proposals once per week; return how many mails went out."""
+    today = today or timezone.localdate()
+    week = today - timedelta(days=today.weekday())
+    stale = Adr.objects.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
+    rows = (
+        stale.values_list("author_id", "pk").union(stale.filter(decision_makers__isnull=False).values_list("decision_makers", "pk"))
+    )
+    adr_ids_by_user: dict[int, set[int]] = {}
+    for user_id, adr_id in rows:
+        adr_ids_by_user.setdefault(user_id, set()).add(adr_id)
+    already = set(ReminderSent.objects.filter(week=week, user_id__in=adr_ids_by_user).values_list("user_id", flat=True))
+    adrs = {adr.pk: adr for adr in stale.select_related("project")}
+    sent = 0
+    for user in User.objects.filter(pk__in=set(adr_ids_by_user) - already, is_active=True).exclude(email=""):
+        with transaction.atomic():
+            _reminder, created = ReminderSent.objects.get_or_create(user=user, week=week)
+            if not created:
+                continue
+            lines = [
+                f"- {adrs[pk].project.name} {adrs[pk].code} {adrs[pk].title}: {settings.PORTAL_BASE_URL}{adrs[pk].get_absolute_url()}"
+                for pk in sorted(adr_ids_by_user[user.pk])
+            ]
+            send_mail(
+                _("Decisions waiting for review"),
+                _("These proposed decisions have waited more than %(days)s days for a review:") % {"days": settings.ADR_STALE_AFTER_DAYS}
+                + "\n\n" + "\n".join(lines) + "\n",
+                None, [user.email],
+            )
+            sent += 1
+    return sent

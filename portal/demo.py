@@ -9,6 +9,7 @@ from datetime import timezone as dt_timezone
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
+from adr import demo as adr_demo
 from projects.models import HEALTH_ITEMS, MANAGERS_GROUP, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 DEMO_PASSWORD = "governance-demo"
@@ -169,6 +170,7 @@ def seed() -> None:
                 },
             )
     seed_projects()
+    adr_demo.seed()
 
 
 def seed_projects() -> None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("", include("projects.urls")),
+    path("", include("adr.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"
