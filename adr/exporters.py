@@ -24,7 +24,7 @@ def _points(option: dict) -> list[str]:
 def render(adr: Adr) -> str:
     """One record as MADR 4 text. Expects people and links prefetched."""
     front = {"status": adr.status}
-    if adr.status_as_written and adr.status_as_written != adr.status:
+    if adr.status_as_written != adr.status:
         front["status-as-written"] = adr.status_as_written
     if adr.decided_on:
         front["date"] = adr.decided_on

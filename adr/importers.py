@@ -155,34 +155,36 @@ def _text(lines: list[str]) -> str:
     return "\n".join(lines).strip()
 
 
-def _bullets(lines: list[str]) -> tuple[list[str], list[str]]:
-    """The bullet items (continuation lines joined) and the other lines."""
-    items: list[str] = []
-    others: list[str] = []
+def _blocks(lines: list[str]) -> list[tuple[bool, str]]:
+    """The lines in order, each bullet item (continuation lines joined) as (True, item), other lines as (False, line)."""
+    blocks: list[tuple[bool, str]] = []
     in_item = False
     for line in lines:
         match = BULLET.match(line)
         if match:
-            items.append(match.group(1).strip())
+            blocks.append((True, match.group(1).strip()))
             in_item = True
         elif in_item and line.startswith("  ") and line.strip():
-            items[-1] += "\n" + line.strip()
+            blocks[-1] = (True, blocks[-1][1] + "\n" + line.strip())
         else:
             in_item = False
-            others.append(line)
-    return items, others
+            blocks.append((False, line))
+    return blocks
+
+
+def _bullets(lines: list[str]) -> list[str]:
+    return [text for is_item, text in _blocks(lines) if is_item]
 
 
 def _parse_option(title: str, lines: list[str]) -> dict:
     option = {"title": title, "description": "", "good": [], "neutral": [], "bad": []}
-    items, others = _bullets(lines)
-    description = [line for line in others]
-    for item in items:
-        match = POINT.match(item)
+    description = []
+    for is_item, text in _blocks(lines):
+        match = POINT.match(text) if is_item else None
         if match:
             option[match.group(1).lower()].append(match.group(2).strip())
         else:
-            description.append(f"* {item}")
+            description.append(("* " + text.replace("\n", "\n  ")) if is_item else text)
     option["description"] = _text(description)
     return option
 
@@ -315,8 +317,7 @@ def parse(filename: str, text: str) -> ParsedAdr:
         elif name == "decision drivers":
             parsed.drivers = text
         elif name == "considered options":
-            items, _others = _bullets(lines)
-            titles = items
+            titles = _bullets(lines)
         elif name in ("decision outcome", "decision"):
             _parse_outcome(parsed, lines)
         elif name == "consequences":

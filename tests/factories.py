@@ -67,3 +67,16 @@ def make_manager(**kwargs) -> User:
 
 def make_admin(**kwargs) -> User:
     return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+
+
+class AdrFactory(factory.django.DjangoModelFactory):
+    """A decision record written straight to the table; tests of the rules go through adr.services."""
+
+    class Meta:
+        model = "adr.Adr"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    context = "We need to choose."
+    author = factory.SubFactory(UserFactory)
