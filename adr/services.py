@@ -117,6 +117,7 @@ def _set_relations(adr: Adr, relations: dict, actor: User) -> None:
 
 
 def _mark_superseded(old: Adr, *, actor: User, by: Adr) -> None:
+    old = Adr.objects.select_for_update().get(pk=old.pk)
     if old.status == Status.SUPERSEDED:
         return
     old.status, old.status_as_written = Status.SUPERSEDED, ""
@@ -364,11 +365,9 @@ def stale_reminders_send(*, today: date | None = None) -> int:
     today = today or timezone.localdate()
     week = today - timedelta(days=today.weekday())
     stale = Adr.objects.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
-    rows = (
-        stale.values_list("author_id", "pk").union(stale.filter(decision_makers__isnull=False).values_list("decision_makers", "pk"))
-    )
+    makers = Adr.decision_makers.through.objects.filter(adr__in=stale).values_list("user_id", "adr_id")
     adr_ids_by_user: dict[int, set[int]] = {}
-    for user_id, adr_id in rows:
+    for user_id, adr_id in [*stale.values_list("author_id", "pk"), *makers]:
         adr_ids_by_user.setdefault(user_id, set()).add(adr_id)
     already = set(ReminderSent.objects.filter(week=week, user_id__in=adr_ids_by_user).values_list("user_id", flat=True))
     adrs = {adr.pk: adr for adr in stale.select_related("project")}
