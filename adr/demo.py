@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from adr import services
-from adr.models import Adr, Comment, Status
+from adr.models import Adr, Cell, Comment, Status
 from projects.models import Project
 
 
@@ -102,6 +102,18 @@ COMMENTS = [
 ]
 
 
+# (project, title, placements in order: (who, cell, reason, revisit-by offset in days or None))
+PLACEMENTS = [
+    ("churn-prediction", "Score churn in a nightly batch rather than in real time", [("lea", Cell.CONSCIOUS_PRUDENT, "", None)]),
+    ("fraud-scoring", "Keep features in Redis for real-time scoring",
+     [("raj", Cell.CONSCIOUS_RECKLESS, "No time to size a proper feature store before the launch.", -20)]),
+    ("product-recommender", "Try an experimental graph-embedding library for recommendations",
+     [("ken", Cell.UNCONSCIOUS_RECKLESS, "An unreleased library with no users outside its authors.", None)]),
+    ("demand-forecast", "Load sales with a nightly ETL job",
+     [("ken", Cell.CONSCIOUS_PRUDENT, "", None), ("hugo", Cell.UNCONSCIOUS_PRUDENT, "Hindsight: ELT in the warehouse would have fit better.", None)]),
+]
+
+
 @transaction.atomic
 def seed() -> None:
     users = {user.username: user for user in User.objects.all()}
@@ -127,3 +139,10 @@ def seed() -> None:
         adr = Adr.objects.filter(project__slug=slug, title=title).first()
         if adr and not Comment.objects.filter(adr=adr, body=body).exists():
             services.comment_add(actor=users[author], adr=adr, body=body)
+    for slug, title, steps in PLACEMENTS:
+        adr = Adr.objects.filter(project__slug=slug, title=title).first()
+        if adr is None or adr.placements.exists():
+            continue
+        for who, cell, reason, offset in steps:
+            revisit = timezone.localdate() + timedelta(days=offset) if offset is not None else None
+            services.placement_set(actor=users[who], adr=adr, cell=cell, reason=reason, revisit_by=revisit)

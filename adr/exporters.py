@@ -7,6 +7,7 @@ import yaml
 from django.utils.text import slugify
 
 from adr.models import Adr
+from adr.services import placement_front_matter
 
 
 def _people(users, external: list[str]) -> list[str]:
@@ -43,6 +44,7 @@ def render(adr: Adr) -> str:
         if numbers:
             front[key] = numbers
     front.update(adr.front_matter_extra or {})
+    front.update(placement_front_matter(adr.placements.order_by("-placed_at", "-pk").select_related("placed_by").first()))
     parts = ["---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=1000) + "---", f"# {adr.title}"]
 
     def section(heading: str, body: str) -> None:

@@ -3,7 +3,7 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
-from adr.models import Adr, Review
+from adr.models import PLACEMENT_QUESTIONS, Adr, Cell, Review
 
 
 class CommaListField(forms.CharField):
@@ -114,3 +114,25 @@ class DecisionFilterForm(forms.Form):
     status = forms.CharField(required=False)
     tag = forms.CharField(required=False)
     maker = forms.CharField(required=False)
+
+
+class PlacementForm(forms.Form):
+    knew_tradeoff = forms.BooleanField(required=False)
+    weighed_alternatives = forms.BooleanField(required=False)
+    under_pressure = forms.BooleanField(required=False)
+    hindsight = forms.BooleanField(required=False)
+    cell = forms.ChoiceField(
+        label=_("Cell"), required=False, choices=[("", _("Take the suggestion"))] + list(Cell.choices),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Needed to override the suggestion or to re-judge."))
+    revisit_by = forms.DateField(label=_("Revisit by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Needed for a conscious and reckless shortcut."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question in PLACEMENT_QUESTIONS:
+            self.fields[key].label = question
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data.get(key, False) for key, _question in PLACEMENT_QUESTIONS}

@@ -187,3 +187,52 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.week}"
+
+
+class Cell(models.TextChoices):
+    """The conscious/reckless matrix: was the trade-off known, and was it weighed?"""
+
+    CONSCIOUS_RECKLESS = "conscious_reckless", _("Conscious and reckless")
+    CONSCIOUS_PRUDENT = "conscious_prudent", _("Conscious and prudent")
+    UNCONSCIOUS_RECKLESS = "unconscious_reckless", _("Unconscious and reckless")
+    UNCONSCIOUS_PRUDENT = "unconscious_prudent", _("Unconscious and prudent")
+
+
+# The questionnaire that suggests a cell; each answer is yes or no.
+PLACEMENT_QUESTIONS = (
+    ("knew_tradeoff", _("Did we know the trade-off when we decided?")),
+    ("weighed_alternatives", _("Did we weigh alternatives and write down the consequences?")),
+    ("under_pressure", _("Were we deciding under pressure?")),
+    ("hindsight", _("Do we now have hindsight the team lacked at the time?")),
+)
+
+
+@pghistory.track()
+class Placement(models.Model):
+    """One judgement of where a decision sits on the matrix. Never changed: re-judging adds a new one."""
+
+    Cell = Cell
+
+    adr = models.ForeignKey(Adr, on_delete=models.CASCADE, related_name="placements", verbose_name=_("decision record"))
+    cell = models.CharField(_("cell"), max_length=24, choices=Cell.choices)
+    suggested_cell = models.CharField(_("suggested cell"), max_length=24, choices=Cell.choices, blank=True)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    revisit_by = models.DateField(_("revisit by"), null=True, blank=True)
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by"))
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["adr", "placed_at", "pk"]
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(cell="conscious_reckless") | models.Q(revisit_by__isnull=False),
+                name="placement_reckless_shortcut_has_revisit_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["adr", "-placed_at"], name="placement_latest")]
+
+    def __str__(self) -> str:
+        return f"{self.adr_id}: {self.cell}"

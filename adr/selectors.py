@@ -3,7 +3,7 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from adr.models import Adr, AdrRevision, Comment, Review, Status
+from adr.models import Adr, AdrRevision, Comment, Placement, Review, Status
 from adr.services import stale_cutoff
 from projects.models import Project
 
@@ -56,6 +56,7 @@ def adr_detail(project: Project, number: int) -> Adr:
             "decision_makers", "consulted", "informed", "relates_to", "supersedes", "superseded_by",
             Prefetch("reviews", queryset=Review.objects.select_related("reviewer")),
             Prefetch("comments", queryset=Comment.objects.filter(removed_at__isnull=True).select_related("author")),
+            Prefetch("placements", queryset=Placement.objects.select_related("placed_by")),
             Prefetch("revisions", queryset=AdrRevision.objects.select_related("changed_by").defer("content").order_by("-version")),
         )
         .get(project=project, number=number)

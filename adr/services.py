@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adr import importers
-from adr.models import Adr, AdrRevision, Comment, ReminderSent, Review, Status
+from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, Placement, ReminderSent, Review, Status
 from projects import permissions
 from projects.models import Project
 
@@ -253,7 +253,7 @@ def _people(names: list[str]) -> tuple[list[User], list[str]]:
 def _parsed_fields(parsed: importers.ParsedAdr) -> dict:
     fields = {name: getattr(parsed, name) for name in (*TEXT_FIELDS, "options", "tags", "status", "status_as_written")}
     fields["decided_on"] = parsed.decided_on
-    fields["front_matter_extra"] = parsed.extra
+    fields["front_matter_extra"] = {key: value for key, value in parsed.extra.items() if key not in MATRIX_KEYS}
     for name in PEOPLE_FIELDS:
         fields[name], fields[f"{name}_external"] = _people(getattr(parsed, name))
     return fields
@@ -320,6 +320,10 @@ def adr_import(*, actor: User, project: Project, files: list[tuple[str, bytes]])
                 continue
             Adr.objects.filter(pk=adr.pk).update(source_file=source, source_hash=digest)
             report = _report(name, "imported", reason, parsed, number)
+        try:
+            _import_placement(actor, adr, {key: parsed.extra[key] for key in MATRIX_KEYS if key in parsed.extra})
+        except ValidationError as error:
+            report["reason"] = "; ".join(filter(None, [report["reason"], _("placement not kept: %(why)s") % {"why": " ".join(error.messages)}]))
         if parsed.number is not None:
             by_written_number.setdefault(parsed.number, adr)
         imported.append((adr, parsed, report))
@@ -389,3 +393,82 @@ def stale_reminders_send(*, today: date | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+def suggest_cell(answers: dict) -> str:
+    """Conscious when the trade-off was known and hindsight adds nothing; prudent when alternatives were
+    weighed and written down without pressure. The person confirms or overrides."""
+    conscious = bool(answers.get("knew_tradeoff")) and not answers.get("hindsight")
+    prudent = bool(answers.get("weighed_alternatives")) and not answers.get("under_pressure")
+    return f"{'conscious' if conscious else 'unconscious'}_{'prudent' if prudent else 'reckless'}"
+
+
+@transaction.atomic
+def placement_set(
+    *, actor: User, adr: Adr, cell: str = "", answers: dict | None = None, reason: str = "",
+    revisit_by: date | None = None, placed_at: datetime | None = None, placed_by: User | None = None,
+) -> Placement:
+    """Place (or re-judge) a decision on the matrix. Its team or a manager may; every placement is kept."""
+    if not (permissions.can_edit_project(actor, adr.project) or permissions.can_approve(actor)):
+        raise PermissionDenied(_("Only the decision's team or a manager places it on the matrix."))
+    list(Adr.objects.select_for_update().filter(pk=adr.pk).values_list("pk"))
+    answers = {key: bool(value) for key, value in (answers or {}).items() if key in dict(PLACEMENT_QUESTIONS)}
+    suggested = suggest_cell(answers) if answers else ""
+    cell = cell or suggested
+    if cell not in Cell.values:
+        raise ValidationError({"cell": _("Choose a cell, or answer the questions for a suggestion.")})
+    reason = (reason or "").strip()
+    previous = adr.placements.order_by("-placed_at", "-pk").first()
+    if not reason and (previous is not None or (suggested and cell != suggested)):
+        raise ValidationError({"reason": _("Say why: a re-judgement or an overridden suggestion needs a reason.")})
+    if cell == Cell.CONSCIOUS_RECKLESS and revisit_by is None:
+        raise ValidationError({"revisit_by": _("A conscious and reckless shortcut needs a date to revisit it.")})
+    placement = Placement(
+        adr=adr, cell=cell, suggested_cell=suggested, answers=answers, reason=reason, revisit_by=revisit_by,
+        placed_by=placed_by or actor, placed_at=placed_at or timezone.now(),
+    )
+    placement.full_clean()
+    placement.save()
+    return placement
+
+
+MATRIX_KEYS = ("matrix-cell", "matrix-reason", "matrix-revisit-by", "matrix-placed-by", "matrix-placed-at", "matrix-answers")
+
+
+def placement_front_matter(placement: Placement | None) -> dict:
+    """The current placement as extra MADR front-matter keys (what export writes and import reads)."""
+    if placement is None:
+        return {}
+    keys = {"matrix-cell": placement.cell, "matrix-placed-by": placement.placed_by.username,
+            "matrix-placed-at": placement.placed_at.isoformat()}
+    if placement.reason:
+        keys["matrix-reason"] = placement.reason
+    if placement.revisit_by:
+        keys["matrix-revisit-by"] = placement.revisit_by.isoformat()
+    if placement.answers:
+        keys["matrix-answers"] = placement.answers
+    return keys
+
+
+def _import_placement(actor: User, adr: Adr, keys: dict) -> None:
+    if not keys.get("matrix-cell"):
+        return
+    revisit = importers._date(keys["matrix-revisit-by"]) if keys.get("matrix-revisit-by") else None
+    current = adr.placements.order_by("-placed_at", "-pk").first()
+    if current and (current.cell, current.reason, current.revisit_by) == (keys["matrix-cell"], str(keys.get("matrix-reason", "")), revisit):
+        return
+    try:
+        placed_at = datetime.fromisoformat(str(keys.get("matrix-placed-at")))
+    except ValueError:
+        placed_at = None
+    if placed_at is not None and timezone.is_naive(placed_at):
+        placed_at = timezone.make_aware(placed_at)
+    placed_by = User.objects.filter(username=str(keys.get("matrix-placed-by", ""))).first()
+    answers = keys.get("matrix-answers") if isinstance(keys.get("matrix-answers"), dict) else {}
+    # An imported placement is taken as written (no suggestion check): the file records a past judgement.
+    placement = Placement(
+        adr=adr, cell=keys["matrix-cell"], answers=answers, reason=str(keys.get("matrix-reason", "")), revisit_by=revisit,
+        placed_by=placed_by or actor, placed_at=placed_at or timezone.now(), suggested_cell=suggest_cell(answers) if answers else "",
+    )
+    placement.full_clean()
+    placement.save()

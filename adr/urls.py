@@ -13,5 +13,7 @@ urlpatterns = [
     path("projects/<slug:slug>/adrs/<int:number>/review/", views.adr_review, name="adr_review"),
     path("projects/<slug:slug>/adrs/<int:number>/comments/", views.comment_add, name="adr_comment_add"),
     path("projects/<slug:slug>/adrs/<int:number>/comments/<int:comment_id>/remove/", views.comment_remove, name="adr_comment_remove"),
+    path("projects/<slug:slug>/adrs/<int:number>/placement/", views.adr_place, name="adr_place"),
+    path("projects/<slug:slug>/adrs/<int:number>/placement/suggest/", views.placement_suggest, name="adr_placement_suggest"),
     path("projects/<slug:slug>/adrs/<int:number>/diff/", views.adr_diff, name="adr_diff"),
 ]

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adr import diff, selectors, services
-from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, ReviewForm
-from adr.models import Adr, Comment, Status
+from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, PlacementForm, ReviewForm
+from adr.models import Adr, Cell, Comment, Status
 from projects import permissions
 from projects.forms import add_service_errors
 from projects.markdown import render_markdown
@@ -51,7 +51,11 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
         for comment in adr.comments.all()
     ]
     revisions = list(adr.revisions.all())
+    placements = list(adr.placements.all())
+    can_place = permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)
     return {
+        "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
+        "placement_form": extra.pop("placement_form", None) or (PlacementForm() if can_place else None),
         "adr": adr, "project": adr.project, "comments": comments, "revisions": revisions,
         "can_edit": permissions.can_edit_project(request.user, adr.project), "can_review": can_review,
         "review_form": extra.pop("review_form", None) or (ReviewForm() if can_review else None),
@@ -158,6 +162,34 @@ def adr_review(request, slug: str, number: int) -> HttpResponse:
                                              decision_maker_ids={user.pk for user in adr.decision_makers.all()}):
         raise PermissionDenied
     return render(request, "adr/adr_detail.html", _detail_context(request, adr, review_form=form), status=400)
+
+
+@require_POST
+def adr_place(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    if not (permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)):
+        raise PermissionDenied
+    form = PlacementForm(request.POST)
+    if form.is_valid():
+        try:
+            placement = services.placement_set(
+                actor=request.user, adr=adr, cell=form.cleaned_data["cell"], answers=form.answers(),
+                reason=form.cleaned_data["reason"], revisit_by=form.cleaned_data["revisit_by"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s placed as %(cell)s.") % {"code": adr.code, "cell": placement.get_cell_display()})
+            return redirect(f"{adr.get_absolute_url()}#placement")
+    return render(request, "adr/adr_detail.html", _detail_context(request, adr, placement_form=form), status=400)
+
+
+@require_POST
+def placement_suggest(request, slug: str, number: int) -> HttpResponse:
+    """The questionnaire's suggestion, shown as the answers change."""
+    form = PlacementForm(request.POST)
+    form.is_valid()
+    return HttpResponse(Cell(services.suggest_cell(form.answers())).label)
 
 
 @require_POST
