@@ -136,3 +136,19 @@ class PlacementForm(forms.Form):
 
     def answers(self) -> dict:
         return {key: self.cleaned_data.get(key, False) for key, _question in PLACEMENT_QUESTIONS}
+
+
+class MatrixFilterForm(forms.Form):
+    team = forms.CharField(required=False)
+    project = forms.CharField(required=False)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+    cell = forms.CharField(required=False)
+
+
+class MoveForm(forms.Form):
+    adr = forms.ModelChoiceField(queryset=Adr.objects.all(), widget=forms.HiddenInput)
+    cell = forms.ChoiceField(label=_("Move to"), choices=Cell.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    revisit_by = forms.DateField(label=_("Revisit by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Needed for a conscious and reckless shortcut."))

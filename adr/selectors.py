@@ -1,9 +1,11 @@
 """Reads for the decision pages: lists with filters and full-text search, one record with its history."""
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models.functions import RowNumber, TruncQuarter
+from django.utils import timezone
 
-from adr.models import Adr, AdrRevision, Comment, Placement, Review, Status
+from adr.models import Adr, AdrRevision, Cell, Comment, Placement, Review, Status
 from adr.services import stale_cutoff
 from projects.models import Project
 
@@ -80,3 +82,68 @@ def project_summary(project: Project) -> dict:
     )
     latest = list(Adr.objects.filter(project=project).order_by("-number").only("number", "title", "status", "project_id")[:5])
     return {"counts": counts, "latest": latest}
+
+
+def _with_current_placement(adrs: QuerySet) -> QuerySet:
+    latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk")
+    return adrs.annotate(
+        current_cell=Subquery(latest.values("cell")[:1]), current_revisit_by=Subquery(latest.values("revisit_by")[:1])
+    )
+
+
+def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: str = "", cards_per_cell: int = 12) -> dict:
+    """The 2×2 grid: per cell its count and first cards; plus overdue shortcuts and unplaced decisions.
+    A fixed number of queries whatever the number of decisions."""
+    adrs = Adr.objects.exclude(status__in=[Status.REJECTED])
+    if team:
+        adrs = adrs.filter(project__team__slug=team)
+    if project:
+        adrs = adrs.filter(project__slug=project)
+    if since:
+        adrs = adrs.filter(decided_on__gte=since)
+    if until:
+        adrs = adrs.filter(decided_on__lte=until)
+    placed = _with_current_placement(adrs)
+    counts = dict(placed.order_by().values_list("current_cell").annotate(total=Count("pk")).values_list("current_cell", "total"))
+    ranked = placed.filter(current_cell__isnull=False).annotate(
+        position=Window(RowNumber(), partition_by=[F("current_cell")], order_by=[F("project__name").asc(), F("number").asc()])
+    )
+    cards: dict[str, list] = {value: [] for value in Cell.values}
+    shown = Adr.objects.filter(pk__in=Subquery(ranked.filter(position__lte=cards_per_cell).values("pk")))
+    for adr in _with_current_placement(shown).select_related("project").order_by("project__name", "number"):
+        cards[adr.current_cell].append(adr)
+    today = timezone.localdate()
+    overdue = list(
+        placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=today).select_related("project").order_by("current_revisit_by")[:50]
+    )
+    unplaced = list(placed.filter(current_cell__isnull=True).select_related("project").order_by("project__name", "number")[:50])
+    listed = None
+    if cell in Cell.values:
+        listed = list(placed.filter(current_cell=cell).select_related("project").order_by("project__name", "number")[:200])
+    return {
+        "cells": [{"value": value, "label": label, "count": counts.get(value, 0), "cards": cards[value]} for value, label in Cell.choices],
+        "unplaced_count": counts.get(None, 0), "overdue": overdue, "unplaced": unplaced, "listed": listed, "listed_cell": cell,
+    }
+
+
+def matrix_by_quarter(*, team: str = "", project: str = "") -> dict:
+    """Share of each cell among the placements made in each quarter, for the chart."""
+    placements = Placement.objects.all()
+    if team:
+        placements = placements.filter(adr__project__team__slug=team)
+    if project:
+        placements = placements.filter(adr__project__slug=project)
+    rows = placements.annotate(quarter=TruncQuarter("placed_at")).values("quarter", "cell").annotate(total=Count("pk")).order_by("quarter")
+    quarters: dict[str, dict[str, int]] = {}
+    for row in rows:
+        label = f"{row['quarter'].year} Q{(row['quarter'].month - 1) // 3 + 1}"
+        quarters.setdefault(label, {value: 0 for value in Cell.values})[row["cell"]] = row["total"]
+    labels = list(quarters)
+    datasets = []
+    for value, label in Cell.choices:
+        shares = []
+        for quarter in labels:
+            total = sum(quarters[quarter].values())
+            shares.append(round(100 * quarters[quarter][value] / total, 1) if total else 0)
+        datasets.append({"key": value, "label": str(label), "data": shares})
+    return {"labels": labels, "datasets": datasets}

@@ -4,6 +4,8 @@ from adr import views
 
 urlpatterns = [
     path("decisions/", views.decision_list, name="decision_list"),
+    path("decisions/matrix/", views.decision_matrix, name="decision_matrix"),
+    path("decisions/matrix/move/", views.decision_matrix_move, name="decision_matrix_move"),
     path("projects/<slug:slug>/adrs/", views.adr_list, name="adr_list"),
     path("projects/<slug:slug>/adrs/new/", views.adr_new, name="adr_new"),
     path("projects/<slug:slug>/adrs/preview/", views.adr_preview, name="adr_preview"),

@@ -8,11 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adr import diff, selectors, services
-from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, PlacementForm, ReviewForm
+from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm
 from adr.models import Adr, Cell, Comment, Status
 from projects import permissions
 from projects.forms import add_service_errors
@@ -281,3 +282,47 @@ def decision_list(request) -> HttpResponse:
     if request.htmx:
         template += "#results"
     return render(request, template, context)
+
+
+def _matrix_context(request, move_form: MoveForm | None = None) -> dict:
+    form = MatrixFilterForm(request.GET)
+    form.is_valid()
+    filters = {name: form.cleaned_data.get(name) or "" for name in ("team", "project", "since", "until", "cell")}
+    query = request.GET.copy()
+    query.pop("cell", None)
+    return {
+        **selectors.matrix(**{name: value or None if name in ("since", "until") else value for name, value in filters.items()}),
+        "filters": filters, "choices": selectors.filter_choices(), "query": query.urlencode(),
+        "chart": selectors.matrix_by_quarter(team=filters["team"], project=filters["project"]),
+        "move_form": move_form or MoveForm(), "cell_choices": Cell.choices,
+    }
+
+
+@require_GET
+def decision_matrix(request) -> HttpResponse:
+    context = _matrix_context(request)
+    template = "adr/matrix.html"
+    if request.htmx and context["listed"] is not None:
+        template += "#listed"
+    return render(request, template, context)
+
+
+@require_POST
+def decision_matrix_move(request) -> HttpResponse:
+    """Move a card to another cell (drag and drop or the menu): a new, dated and signed placement."""
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        adr = form.cleaned_data["adr"]
+        try:
+            services.placement_set(
+                actor=request.user, adr=adr, cell=form.cleaned_data["cell"], reason=form.cleaned_data["reason"],
+                revisit_by=form.cleaned_data["revisit_by"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s of %(project)s moved to %(cell)s.") % {
+                "code": adr.code, "project": adr.project.name, "cell": Cell(form.cleaned_data["cell"]).label,
+            })
+            return redirect(f"{reverse('decision_matrix')}?{request.GET.urlencode()}")
+    return render(request, "adr/matrix.html", _matrix_context(request, move_form=form), status=400)
