@@ -81,7 +81,21 @@ def project_summary(project: Project) -> dict:
         stale=Count("pk", filter=Q(status=Status.PROPOSED, created_at__lt=stale_cutoff())),
     )
     latest = list(Adr.objects.filter(project=project).order_by("-number").only("number", "title", "status", "project_id")[:5])
-    return {"counts": counts, "latest": latest}
+    cells = dict(
+        _with_current_placement(Adr.objects.filter(project=project).exclude(status=Status.REJECTED))
+        .order_by().values_list("current_cell").annotate(total=Count("pk")).values_list("current_cell", "total")
+    )
+    return {"counts": counts, "latest": latest, "cells": [(value, label, cells.get(value, 0)) for value, label in Cell.choices],
+            "unplaced": cells.get(None, 0)}
+
+
+def overdue_shortcuts() -> QuerySet:
+    """Conscious and reckless decisions whose current placement is past its revisit date."""
+    return (
+        _with_current_placement(Adr.objects.exclude(status=Status.REJECTED))
+        .filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=timezone.localdate())
+        .select_related("project").order_by("current_revisit_by")
+    )
 
 
 def _with_current_placement(adrs: QuerySet) -> QuerySet:

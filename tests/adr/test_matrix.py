@@ -108,3 +108,13 @@ def test_matrix_query_count_is_bounded(count, member, django_assert_max_num_quer
         response = client.get("/decisions/matrix/")
     assert sum(counts(response).values()) + response.context["unplaced_count"] == count
     assert all(len(cell["cards"]) <= 12 for cell in response.context["cells"])
+
+
+def test_home_panel_flags_the_overdue_shortcut_and_project_panel_shows_its_matrix(decisions):
+    from django.template import Context, Template
+
+    home = Template("{% load adr_tags %}{% adr_stale_panel %}").render(Context({}))
+    assert "Shadow spreadsheet" in home and "reckless shortcut overdue" in home
+    panel = Template("{% load adr_tags %}{% adr_project_panel project %}").render(Context({"project": decisions["shortcut"].project}))
+    assert '<td title="Conscious and reckless">1</td>' in panel and '<td title="Conscious and prudent">1</td>' in panel
+    assert "1 not yet placed" in panel
