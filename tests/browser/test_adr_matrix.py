@@ -44,3 +44,22 @@ def test_place_a_shortcut_and_move_a_card_with_a_reason(page, live_server):
     expect(page.locator('[data-count="unconscious_prudent"]')).to_have_text("1")
     expect(page.locator('[data-count="conscious_prudent"]')).to_have_text("0")
     screenshot(page, "adr-matrix")
+
+
+def test_drag_a_card_to_another_cell_asks_for_the_reason(page, live_server):
+    team = TeamFactory(name="Customer Analytics", slug="customer-analytics")
+    sam = MembershipFactory(team=team, user=UserFactory(username="sam")).user
+    project = ProjectFactory(team=team, slug="churn-prediction", name="Churn prediction")
+    adr = services.adr_create(actor=sam, project=project, title="Adopt an experimental library")
+    services.placement_set(actor=sam, adr=adr, cell=Cell.CONSCIOUS_PRUDENT)
+
+    log_in(page, live_server, "sam")
+    page.goto(f"{live_server.url}/decisions/matrix/")
+    page.locator(".matrix-card", has_text="Adopt an experimental library").drag_to(page.locator('ul[data-cell="unconscious_reckless"]'))
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.get_by_label("Move to")).to_have_value("unconscious_reckless")
+    dialog.get_by_label("Reason").fill("Nobody else uses it: we did not know what we took on.")
+    dialog.get_by_role("button", name="Record the new placement").click()
+    expect(page.locator('[data-count="unconscious_reckless"]')).to_have_text("1")
+    assert adr.placements.last().cell == Cell.UNCONSCIOUS_RECKLESS
