@@ -1,11 +1,11 @@
 """Reads for the decision pages: lists with filters and full-text search, one record with its history."""
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncQuarter
 from django.utils import timezone
 
-from adr.models import Adr, AdrRevision, Cell, Comment, Placement, Review, Status
+from adr.models import REMEDIATION_FINISHED, Adr, AdrRevision, Cell, Comment, Placement, Review, Status
 from adr.services import stale_cutoff
 from projects.models import Project
 
@@ -90,19 +90,36 @@ def project_summary(project: Project) -> dict:
 
 
 def overdue_shortcuts() -> QuerySet:
-    """Conscious and reckless decisions whose current placement is past its revisit date."""
-    return (
-        _with_current_placement(Adr.objects.exclude(status=Status.REJECTED))
-        .filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=timezone.localdate())
-        .select_related("project").order_by("current_revisit_by")
+    """Conscious and reckless decisions past their revisit date with remediation still unfinished."""
+    return _overdue(_with_current_placement(Adr.objects.exclude(status=Status.REJECTED))).select_related("project").order_by(
+        "current_revisit_by"
     )
+
+
+def _overdue(placed: QuerySet) -> QuerySet:
+    """Past the revisit date while a remediation ticket is unfinished, or while there is none at all."""
+    return placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=timezone.localdate()).filter(
+        Q(has_ticket=False) | Q(has_open_ticket=True)
+    )
+
+
+def _tickets() -> QuerySet:
+    """Remediation tickets: toil items pointing at their decision (the toil app owns the model)."""
+    return Adr._meta.get_field("remediation_tickets").related_model.objects.filter(remediates=OuterRef("pk"))
 
 
 def _with_current_placement(adrs: QuerySet) -> QuerySet:
     latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk")
     return adrs.annotate(
-        current_cell=Subquery(latest.values("cell")[:1]), current_revisit_by=Subquery(latest.values("revisit_by")[:1])
+        current_cell=Subquery(latest.values("cell")[:1]), current_revisit_by=Subquery(latest.values("revisit_by")[:1]),
+        has_ticket=Exists(_tickets()), has_open_ticket=Exists(_tickets().exclude(status__in=REMEDIATION_FINISHED)),
     )
+
+
+def no_remediation(adrs: QuerySet | None = None) -> QuerySet:
+    """Conscious and reckless decisions with no remediation ticket yet."""
+    adrs = Adr.objects.exclude(status=Status.REJECTED) if adrs is None else adrs
+    return _with_current_placement(adrs).filter(current_cell=Cell.CONSCIOUS_RECKLESS, has_ticket=False)
 
 
 def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: str = "", cards_per_cell: int = 12) -> dict:
@@ -126,10 +143,7 @@ def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: s
     shown = Adr.objects.filter(pk__in=Subquery(ranked.filter(position__lte=cards_per_cell).values("pk")))
     for adr in _with_current_placement(shown).select_related("project").order_by("project__name", "number"):
         cards[adr.current_cell].append(adr)
-    today = timezone.localdate()
-    overdue = list(
-        placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=today).select_related("project").order_by("current_revisit_by")[:50]
-    )
+    overdue = list(_overdue(placed).select_related("project").order_by("current_revisit_by")[:50])
     unplaced = list(placed.filter(current_cell__isnull=True).select_related("project").order_by("project__name", "number")[:50])
     listed = None
     if cell in Cell.values:

@@ -9,12 +9,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adr import diff, selectors, services
 from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm
-from adr.models import Adr, Cell, Comment, Status
+from adr.models import REMEDIATION_FINISHED, Adr, Cell, Comment, Status
 from projects import permissions
 from projects.forms import add_service_errors
 from projects.markdown import render_markdown
@@ -54,7 +55,13 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
     revisions = list(adr.revisions.all())
     placements = list(adr.placements.all())
     can_place = permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)
+    current = placements[-1] if placements else None
+    tickets = list(adr.remediation_tickets.order_by("pk"))
+    shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
+    unfinished = any(ticket.status not in REMEDIATION_FINISHED for ticket in tickets)
     return {
+        "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
+        "overdue": shortcut and current.revisit_by < timezone.localdate() and (unfinished or not tickets),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
         "placement_form": extra.pop("placement_form", None) or (PlacementForm() if can_place else None),
         "adr": adr, "project": adr.project, "comments": comments, "revisions": revisions,
