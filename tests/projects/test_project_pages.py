@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from projects.models import HealthCheck, Phase, Project
+from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Phase, Project
 from tests.conftest import client_for
 from tests.factories import ProjectFactory, TeamFactory
 
@@ -173,9 +173,19 @@ def test_project_list_runs_a_bounded_number_of_queries(django_assert_max_num_que
 
 @pytest.mark.django_db
 def test_project_page_runs_a_bounded_number_of_queries(django_assert_max_num_queries, member, team):
+    from tests.factories import AdrFactory, CostEntryFactory, ToilItemFactory
+
     project = ProjectFactory(team=team)
     client = client_for(member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(40) as small:
+        client.get(project.get_absolute_url())
+    for _index in range(25):
+        AdrFactory(project=project)
+        CostEntryFactory(project=project)
+        ToilItemFactory(project=project)
+    for item in HEALTH_ITEM_KEYS:
+        HealthCheck.objects.create(project=project, item=item, status="yes", checked_by=member)
+    with django_assert_max_num_queries(len(small)):
         client.get(project.get_absolute_url())
 
 
