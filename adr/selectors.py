@@ -116,6 +116,11 @@ def _with_current_placement(adrs: QuerySet) -> QuerySet:
     )
 
 
+def placed(adrs: QuerySet) -> QuerySet:
+    """The decisions with their current cell and revisit date (`current_cell`, `current_revisit_by`)."""
+    return _with_current_placement(adrs)
+
+
 def no_remediation(adrs: QuerySet | None = None) -> QuerySet:
     """Conscious and reckless decisions with no remediation ticket yet."""
     adrs = Adr.objects.exclude(status=Status.REJECTED) if adrs is None else adrs
