@@ -187,8 +187,14 @@ def _http_error(request, exc: HttpError):
 
 def _register_routers() -> None:
     from projects.api import router as projects_router
+    from projects.decommission.api import router as decommissions_router
+    from projects.ledger.api import router as ledger_router
+    from toil.api import router as toil_router
 
     api.add_router("/projects/", projects_router)
+    api.add_router("/projects/", ledger_router)
+    api.add_router("/toil/", toil_router)
+    api.add_router("/decommissions/", decommissions_router)
 
 
 _register_routers()
