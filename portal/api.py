@@ -249,6 +249,8 @@ def portfolio(request) -> dict:
 
 
 def _register_routers() -> None:
+    from adr.api import project_router as adr_project_router
+    from adr.api import router as adr_router
     from projects.api import router as projects_router
     from projects.decommission.api import router as decommissions_router
     from projects.ledger.api import router as ledger_router
@@ -256,6 +258,8 @@ def _register_routers() -> None:
 
     api.add_router("/projects/", projects_router)
     api.add_router("/projects/", ledger_router)
+    api.add_router("/projects/", adr_project_router)
+    api.add_router("/adrs/", adr_router)
     api.add_router("/toil/", toil_router)
     api.add_router("/decommissions/", decommissions_router)
 

@@ -1,6 +1,7 @@
 """Schemathesis drives the live server from its own OpenAPI document, with a read-and-write token:
 no server error, no response that breaks the documented schema."""
 import itertools
+from datetime import date
 
 import pytest
 import schemathesis
@@ -10,6 +11,7 @@ from schemathesis.generation.modes import GenerationMode
 from schemathesis.specs.openapi.checks import response_schema_conformance, status_code_conformance
 
 from tests.api.conftest import make_token
+from adr import services as adr_services
 from projects.decommission import services as decommission_services
 from projects.models import Phase, Project
 from tests.factories import (
@@ -40,6 +42,8 @@ def api_token():
     Project.objects.filter(pk=fraud.pk).update(phase=Phase.RUN)
     fraud.refresh_from_db()
     decommission_services.decommission_request(actor=make_admin(username="root"), project=fraud, reason="Replaced.")
+    adr = adr_services.adr_create(actor=user, project=churn, title="Serve scores online", decision_makers=[user])
+    adr_services.placement_set(actor=user, adr=adr, cell="conscious_reckless", revisit_by=date(2027, 1, 1))
     return make_token(user, scope="write")
 
 
@@ -53,7 +57,7 @@ def api_schema(live_server, api_token):
 def test_api_answers_within_its_schema(api_schema, api_token):
     # Schemathesis' lazy pytest plugin does not run under pytest 9 yet, so each operation's strategy is driven here.
     operations = [result.ok() for result in api_schema.get_all_operations()]
-    assert len(operations) >= 13
+    assert len(operations) >= 17
     for operation, mode in itertools.product(operations, [GenerationMode.POSITIVE, GenerationMode.NEGATIVE]):
 
         @given(case=operation.as_strategy(generation_mode=mode))
