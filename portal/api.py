@@ -1,5 +1,6 @@
-"""The JSON API at /api/v1/: token authentication, the error contract, idempotent writes, and the
-routers each app contributes (`projects/api.py`, later `adr/api.py`, `toil/api.py`)."""
+"""The JSON API at /api/v1/: token authentication, the error contract, idempotent writes, the portfolio
+summary, and the routers each app contributes (`projects/api.py`, `projects/ledger/api.py`,
+`projects/decommission/api.py`, `adr/api.py`, `toil/api.py`)."""
 import functools
 import json
 import re
@@ -114,7 +115,8 @@ def _docs_access(view):
 api = PortalNinjaAPI(
     title="ML governance portal API",
     version="1",
-    description="Projects, and (as the apps grow) the ledger, decisions, toil and the portfolio. "
+    description="Projects, their ledger (months, costs, value), decision records, the toil backlog, "
+    "decommissions and the portfolio summary. "
     "Authenticate with a personal token (user menu → API tokens): `Authorization: Bearer <token>`.",
     auth=ApiTokenAuth(),
     urls_namespace="api",

@@ -1,4 +1,5 @@
-"""The projects part of the JSON API: list, read, create, and move a project to another phase.
+"""The projects part of the JSON API: list, read, create, and move a project to another phase; and the
+input and output types every app's router shares (slugs, ids, dates, amounts, choices, pages).
 
 Every write calls the same service as the pages, so every rule holds here too. Mounted by `portal/api.py`.
 """
