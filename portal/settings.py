@@ -219,6 +219,8 @@ PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
 # Ledger: a project in run is underwater when its cost over this many complete months exceeds its value.
 LEDGER_UNDERWATER_WINDOW_MONTHS = int(os.environ.get("LEDGER_UNDERWATER_WINDOW_MONTHS", "3"))
 LEDGER_FOCUS_TAG_KEY = os.environ.get("LEDGER_FOCUS_TAG_KEY", "ml-project")
+# A FOCUS upload larger than this is refused next to the field (files stream to disk, not memory).
+LEDGER_FOCUS_MAX_UPLOAD_MB = int(os.environ.get("LEDGER_FOCUS_MAX_UPLOAD_MB", "200"))
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 # Toil share of a team's capacity: at the cap it is an alert, from the warning level a warning.
