@@ -108,3 +108,29 @@ def test_ledger_tasks_survive_a_lost_worker():
         assert task.acks_late is True, name
         assert task.time_limit < timeout, name
     assert settings.CELERY_TASK_TIME_LIMIT < timeout
+
+
+def test_a_worker_knows_every_task():
+    """A fresh process, as a worker starts: every @shared_task of the code is registered by autodiscovery."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    expected = set()
+    for path in root.glob("*/**/tasks.py"):
+        if ".venv" in path.parts:
+            continue
+        module = ".".join(path.relative_to(root).with_suffix("").parts)
+        for name in re.findall(r"@shared_task[^\n]*\n(?:@[^\n]*\n)*def (\w+)", path.read_text()):
+            expected.add(f"{module}.{name}")
+    script = (
+        "import django; django.setup(); from portal.celery import app; app.loader.import_default_modules();"
+        "print('\\n'.join(sorted(app.tasks)))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    registered = set(result.stdout.split())
+    assert "projects.ledger.tasks.import_focus" in expected
+    assert expected <= registered, sorted(expected - registered)
