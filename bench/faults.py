@@ -32,8 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 VISIBILITY_TIMEOUT = 20
-FOCUS_ROWS = int(os.environ.get("FAULTS_FOCUS_ROWS", "400000"))
-EXTRA_COSTS = int(os.environ.get("FAULTS_EXTRA_COSTS", "600000"))
+FOCUS_ROWS = int(os.environ.get("FAULTS_FOCUS_ROWS", "200000"))
+EXTRA_COSTS = int(os.environ.get("FAULTS_EXTRA_COSTS", "300000"))
 PROJECTS = 12
 MONTHS = [f"2025-{month:02d}-01" for month in range(1, 7)]
 WORK = Path(tempfile.mkdtemp(prefix="portal-faults-"))
