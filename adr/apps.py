@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AdrConfig(AppConfig):
     name = "adr"
     verbose_name = _("Decisions")
+
+    def ready(self) -> None:
+        # Adds this app's section to the decommission evidence snapshot.
+        from adr import evidence  # noqa: F401

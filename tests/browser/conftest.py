@@ -27,26 +27,47 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
+def _new_page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    return context, page
+
+
+def _log_in(page, live_server, username: str, password: str):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    context, page = _new_page(browser)
     yield page
     context.close()
 
 
 @pytest.fixture
 def login(page, live_server):
-    def do_login(username: str, password: str):
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
+    return lambda username, password: _log_in(page, live_server, username, password)
 
-    return do_login
+
+@pytest.fixture
+def session(browser, live_server):
+    """Another person at another browser: `session("maria", password)` gives their logged-in page."""
+    contexts = []
+
+    def open_session(username: str, password: str):
+        context, page = _new_page(browser)
+        contexts.append(context)
+        return _log_in(page, live_server, username, password)
+
+    yield open_session
+    for context in contexts:
+        context.close()
 
 
 def screenshot(page, name: str) -> Path:

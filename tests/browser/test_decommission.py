@@ -21,7 +21,7 @@ def months_back(count: int) -> list[date]:
     return [date((index - back) // 12, (index - back) % 12 + 1, 10) for back in range(count, 0, -1)]
 
 
-def test_underwater_project_is_decommissioned_and_watched(browser, live_server):
+def test_underwater_project_is_decommissioned_and_watched(session, live_server):
     team = TeamFactory(name="Forecasting", slug="forecasting")
     member = MembershipFactory(team=team, user=UserFactory(username="ken", first_name="Ken", last_name="Sato")).user
     make_manager(username="maria", first_name="Maria", last_name="Manager")
@@ -31,18 +31,7 @@ def test_underwater_project_is_decommissioned_and_watched(browser, live_server):
         CostEntryFactory(project=project, incurred_on=day, amount=Decimal("4000"), created_by=member)
     ledger_rollup()
 
-    def session(username):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(10_000)
-        page.goto(f"{live_server.url}/accounts/login/")
-        page.get_by_label("Username").fill(username)
-        page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(f"{live_server.url}/")
-        return page
-
-    ken = session("ken")
+    ken = session("ken", PASSWORD)
     ken.goto(f"{live_server.url}/projects/product-recommender/")
     expect(ken.get_by_text("it is a decommission candidate")).to_be_visible()
     ken.get_by_role("link", name="Request decommissioning").click()
@@ -52,7 +41,7 @@ def test_underwater_project_is_decommissioned_and_watched(browser, live_server):
     expect(ken.get_by_role("heading", name="Run cost and realized value")).to_be_visible()
     request_url = ken.url
 
-    maria = session("maria")
+    maria = session("maria", PASSWORD)
     maria.goto(f"{live_server.url}/decommissions/")
     expect(maria.get_by_text("Waiting for you")).to_be_visible()
     maria.get_by_role("link", name="Product recommender").click()
@@ -85,6 +74,7 @@ def test_underwater_project_is_decommissioned_and_watched(browser, live_server):
     maria.get_by_label("Amount").first.fill("120.50")
     maria.get_by_label("Description").first.fill("Endpoint still running")
     maria.get_by_role("button", name="Add cost").click()
+    expect(maria.get_by_role("cell", name="Endpoint still running")).to_be_visible()
     maria.goto(f"{live_server.url}/projects/product-recommender/")
     expect(maria.get_by_test_id("zombie-alert")).to_be_visible()
     screenshot(maria, "decommission-zombie")

@@ -247,3 +247,18 @@ def test_a_retired_project_takes_costs_from_a_manager_only(running_project, memb
         cost_entry_create(actor=member, **cost)
     cost_entry_create(actor=manager, **cost)
     assert [zombie.amount for zombie in selectors.zombie_costs(running_project)] == [Decimal("12")]
+
+
+@pytest.mark.django_db
+def test_the_evidence_has_toil_and_decisions(running_project, member):
+    from adr.models import Cell, Placement
+    from tests.factories import AdrFactory, TimeLogFactory, ToilItemFactory
+
+    TimeLogFactory(item=ToilItemFactory(project=running_project), logged_on=timezone.localdate(), minutes=90, user=member)
+    shortcut = AdrFactory(project=running_project, status="accepted")
+    Placement.objects.create(adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, placed_by=member, revisit_by=date(2020, 1, 1))
+    AdrFactory(project=running_project, status="proposed")
+    sections = {section["key"]: section for section in request_for(running_project, member).evidence["sections"]}
+    assert ["Toil hours, last 12 months", "1.50"] in sections["toil"]["facts"]
+    decisions = dict(sections["decisions"]["facts"])
+    assert (decisions["Open (proposed) decisions"], decisions["Conscious and reckless decisions"], decisions["Of which overdue"]) == ("1", "1", "1")

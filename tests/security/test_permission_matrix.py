@@ -101,14 +101,15 @@ ROW_RETIRED = "change a retired project"
 ROW_MEMBERS = "add or remove members of a team"
 ROW_TOIL = "add, edit or move toil items"
 ROW_TOIL_LOG = "log toil minutes for yourself"
-ROW_COSTS = "record a cost or a value, void an entry"
+ROW_COSTS = "add or void cost and value entries"
 ROW_RETIRED_COST = "record a cost on a retired project"
-ROW_IMPORT = "import or void a FOCUS billing file, manage allocation rules"
-ROW_RATES = "set exchange rates"
-ROW_DECOM_REQUEST = "ask to decommission a project"
+ROW_IMPORT = "import or void a FOCUS billing file, change allocation rules"
+ROW_RATES = "set monthly exchange rates"
+ROW_DECOM_REQUEST = "request a decommission"
 ROW_DECOM_DECIDE = "approve or reject a decommission"
-ROW_DECOM_WORK = "tick the decommission checklist, complete it"
-ROW_DECOM_ASSIGN = "assign checklist items, cancel a decommission"
+ROW_DECOM_WORK = "tick, assign and complete the decommission checklist"
+ROW_DECOM_ASSIGN = "tick, assign and complete the decommission checklist"
+ROW_DECOM_CANCEL = "cancel an open decommission request"
 ROW_LOGIN = "the login page"
 
 CASES = [
@@ -178,7 +179,7 @@ CASES = [
     Case("decommission_decide", ROW_DECOM_DECIDE, get=NOT_SERVED, post=MANAGERS, kwargs=pk("decommission"),
          data=lambda org: {"decision": "approve", "comment": "Agreed."}),
     Case("decommission_complete", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, kwargs=pk("decommission"), setup=approve),
-    Case("decommission_cancel", ROW_DECOM_ASSIGN, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=pk("decommission"),
+    Case("decommission_cancel", ROW_DECOM_CANCEL, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=pk("decommission"),
          data=lambda org: {"reason": "The users came back."}),
     Case("decommission_item", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, setup=approve,
          kwargs=lambda org, role: {"pk": org.decommission.pk, "item_id": org.decommission.checklist.first().pk},
@@ -230,7 +231,7 @@ def test_every_url_is_classified():
 
 def test_every_row_is_in_the_readme():
     table = README.read_text().split("## Who may do what", 1)[1].split("\n## ", 1)[0]
-    rows = {line.split("|")[1].split(" (`")[0].strip() for line in table.splitlines() if line.startswith("| ") and "---" not in line}
+    rows = {line.split("|")[1].split(" (")[0].strip() for line in table.splitlines() if line.startswith("| ") and "---" not in line}
     missing = sorted({case.row for case in CASES} - rows)
     assert not missing, f"README's 'Who may do what' lacks the rows: {missing}"
 
