@@ -45,6 +45,8 @@ class Org:
     focus_import: FocusImport
     rule: AllocationRule
     lead_membership: Membership
+    adr: object = None
+    comment: object = None
     tokens: dict[str, int] = field(default_factory=dict)
 
 
@@ -94,6 +96,16 @@ def build_org() -> Org:
         cost=cost, value=value, retired_cost=retired_cost, toil_item=toil_item, other_toil_item=other_toil_item,
         decommission=decommission, focus_import=focus_import, rule=rule, lead_membership=lead_membership,
     )
+    from adr import services as adr_services
+
+    org.adr = adr_services.adr_create(
+        actor=member, project=project, title="Use a feature store", context="Features are computed twice.",
+        outcome="One store for training and serving.",
+    )
+    org.adr = adr_services.adr_update(
+        actor=member, adr=org.adr, expected_version=org.adr.version, consequences="One more service to run."
+    )
+    org.comment = adr_services.comment_add(actor=member, adr=org.adr, body="Which store?")
     expires = timezone.localdate() + timedelta(days=30)
     for role, user in users.items():
         if user is not None:

@@ -88,6 +88,14 @@ def toil_form(org: Org) -> dict:
     }
 
 
+def adr_kwargs(org: Org, role: str) -> dict:
+    return {"slug": org.project.slug, "number": org.adr.number}
+
+
+def adr_form(org: Org) -> dict:
+    return {"title": "Serve features from one store", "context": "Two pipelines drift.", "outcome": "One store."}
+
+
 def own_token(org: Org, role: str) -> dict:
     return {"token_id": org.tokens.get(role, org.tokens["member"])}
 
@@ -111,6 +119,11 @@ ROW_DECOM_WORK = "tick, assign and complete the decommission checklist"
 ROW_DECOM_ASSIGN = "tick, assign and complete the decommission checklist"
 ROW_DECOM_CANCEL = "cancel an open decommission request"
 ROW_LOGIN = "the login page"
+ROW_ADR_WRITE = "write, edit, supersede, import decisions"
+ROW_ADR_REVIEW = "accept or reject a proposed decision"
+ROW_ADR_COMMENT = "comment on a decision"
+ROW_ADR_UNCOMMENT = "remove a comment"
+ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
 
 CASES = [
     # portal
@@ -197,6 +210,30 @@ CASES = [
          data=lambda org: {"minutes": "30", "logged_on": today(), "note": "Restarted it."}),
     Case("toil:project_board", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
     Case("toil:item_create", ROW_TOIL, get=TEAM, post=TEAM, kwargs=slug("project"), data=toil_form),
+    # decisions (ADRs) and the matrix
+    Case("decision_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("decision_matrix", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("decision_matrix_move", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS,
+         data=lambda org: {"adr": org.adr.pk, "cell": "conscious_prudent", "reason": "Weighed it.", "revisit_by": today(90)}),
+    Case("adr_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
+    Case("adr_new", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project"), data=adr_form),
+    Case("adr_preview", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=slug("project"),
+         data=lambda org: {"title": "T", "context": "*why*"}),
+    Case("adr_import", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project")),
+    Case("adr_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
+    Case("adr_edit", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=adr_kwargs,
+         data=lambda org: {**adr_form(org), "version": org.adr.version, "reason": "Clearer."}),
+    Case("adr_review", ROW_ADR_REVIEW, get=NOT_SERVED, post=LEAD, kwargs=adr_kwargs,
+         data=lambda org: {"verdict": "accepted", "comment": "Agreed."}),
+    Case("adr_comment_add", ROW_ADR_COMMENT, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
+         data=lambda org: {"body": "Looks right."}),
+    Case("adr_comment_remove", ROW_ADR_UNCOMMENT, get=NOT_SERVED, post=TEAM,
+         kwargs=lambda org, role: {**adr_kwargs(org, role), "comment_id": org.comment.pk}),
+    Case("adr_place", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=adr_kwargs,
+         data=lambda org: {"cell": "conscious_reckless", "reason": "A shortcut.", "revisit_by": today(90)}),
+    Case("adr_placement_suggest", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
+         data=lambda org: {"knew_tradeoff": "on"}),
+    Case("adr_diff", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
 ]
 
 CLASSIFIED = {case.name for case in CASES}
