@@ -238,6 +238,9 @@ TOIL_SHARE_WARNING = float(os.environ.get("TOIL_SHARE_WARNING", str(1 / 3)))
 
 # A proposed decision older than this is listed as stale and in the weekly reminder.
 ADR_STALE_AFTER_DAYS = int(os.environ.get("ADR_STALE_AFTER_DAYS", "14"))
+# ADR imports: the files of one upload together, and what a zip may hold once unpacked (zip bombs).
+ADR_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("ADR_IMPORT_MAX_UPLOAD_MB", "10"))
+ADR_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("ADR_IMPORT_MAX_UNZIPPED_MB", "50"))
 
 LOGGING = {
     "version": 1,
