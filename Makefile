@@ -37,3 +37,9 @@ stop:
 # 50 users for 60 s against gunicorn on 127.0.0.1 with the demo data (not part of `make test`).
 load: install
 	bash bench/load.sh
+
+# Kill -9 Celery workers mid-import and mid-rollup, stop Redis (its own, on a free port): nothing lost,
+# nothing counted twice (not part of `make test`).
+faults: install
+	$(VENV)/bin/python scripts/devservices.py start
+	set -a; . ./.run/env; set +a; $(VENV)/bin/python bench/faults.py

@@ -1,5 +1,6 @@
 """Forms for writing, reviewing, commenting on and importing decision records."""
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
@@ -105,6 +106,17 @@ class ImportForm(forms.Form):
         label=_("Markdown files or a zip"), widget=MultipleFileInput(attrs={"multiple": True, "accept": ".md,.markdown,.zip"}),
         help_text=_("MADR 2, 3 or 4, Nygard / adr-tools or log4brains files; several at once, or one zip of a folder."),
     )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit_mb = settings.ADR_IMPORT_MAX_UPLOAD_MB
+        size = sum(upload.size for upload in files)
+        if size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The files weigh %(size)s MB together; the limit is %(limit)s MB. Import them in several goes.")
+                % {"size": f"{size / (1024 * 1024):.1f}", "limit": limit_mb}
+            )
+        return files
 
 
 class DecisionFilterForm(forms.Form):

@@ -239,6 +239,8 @@ def parse(filename: str, text: str) -> ParsedAdr:
         raise NotADecision("not a decision: a README or an index")
     if "template" in lowered:
         raise NotADecision("not a decision: a template")
+    if "\x00" in text:  # a binary file, and PostgreSQL text cannot hold NUL anyway
+        raise ParseError("the file holds NUL bytes: it is not a text file")
     text = text.replace("\r\n", "\n").lstrip("\ufeff")
     front: dict = {}
     match = FRONT_MATTER.match(text)

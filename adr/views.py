@@ -3,6 +3,7 @@ its live preview, the import upload, and the portfolio-wide /decisions/ list."""
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -249,6 +250,9 @@ def _uploaded_files(uploads) -> list[tuple[str, bytes]]:
                     members = [info for info in archive.infolist() if not info.is_dir() and not info.filename.startswith("__MACOSX")]
                     if len(members) > MAX_UPLOAD_FILES:
                         raise ValidationError({"files": _("A zip holds at most %(count)s files.") % {"count": MAX_UPLOAD_FILES}})
+                    if sum(info.file_size for info in members) > settings.ADR_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024:
+                        raise ValidationError({"files": _("%(name)s holds more than %(limit)s MB once unpacked.") % {
+                            "name": upload.name, "limit": settings.ADR_IMPORT_MAX_UNZIPPED_MB}})
                     files.extend((info.filename.rsplit("/", 1)[-1], archive.read(info)) for info in members)
             except zipfile.BadZipFile:
                 raise ValidationError({"files": _("%(name)s is not a readable zip file.") % {"name": upload.name}}) from None

@@ -203,7 +203,12 @@ CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+# A task that is not acknowledged within the visibility timeout is delivered again: it must be longer
+# than the longest task (CELERY_TASK_TIME_LIMIT, 30 min). `make faults` shortens it to see redelivery.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60)))}
+# When Redis is down, `.delay()` gives up quickly and projects.jobs records the job instead.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -212,6 +217,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
     "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
+    # Jobs recorded while Redis was down (projects.jobs.PendingJob) are sent again once it is back.
+    "requeue-pending-jobs": {"task": "portal.tasks.requeue_pending_jobs", "schedule": timedelta(minutes=10)},
     "adr-stale-reminders": {"task": "adr.tasks.send_stale_adr_reminders", "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
 }
 
@@ -220,6 +227,8 @@ PORTAL_BASE_CURRENCY = os.environ.get("PORTAL_BASE_CURRENCY", "EUR")
 # Ledger: a project in run is underwater when its cost over this many complete months exceeds its value.
 LEDGER_UNDERWATER_WINDOW_MONTHS = int(os.environ.get("LEDGER_UNDERWATER_WINDOW_MONTHS", "3"))
 LEDGER_FOCUS_TAG_KEY = os.environ.get("LEDGER_FOCUS_TAG_KEY", "ml-project")
+# A FOCUS upload larger than this is refused next to the field (files stream to disk, not memory).
+LEDGER_FOCUS_MAX_UPLOAD_MB = int(os.environ.get("LEDGER_FOCUS_MAX_UPLOAD_MB", "200"))
 PORTAL_DEFAULT_WEEKLY_HOURS = 35
 PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 # Toil share of a team's capacity: at the cap it is an alert, from the warning level a warning.
@@ -229,6 +238,9 @@ TOIL_SHARE_WARNING = float(os.environ.get("TOIL_SHARE_WARNING", str(1 / 3)))
 
 # A proposed decision older than this is listed as stale and in the weekly reminder.
 ADR_STALE_AFTER_DAYS = int(os.environ.get("ADR_STALE_AFTER_DAYS", "14"))
+# ADR imports: the files of one upload together, and what a zip may hold once unpacked (zip bombs).
+ADR_IMPORT_MAX_UPLOAD_MB = int(os.environ.get("ADR_IMPORT_MAX_UPLOAD_MB", "10"))
+ADR_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("ADR_IMPORT_MAX_UNZIPPED_MB", "50"))
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from projects.jobs import PendingJob
 from projects.models import Membership, Team
 
 
@@ -25,3 +26,11 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "team"]
 
 from projects.ledger import admin as ledger_admin  # noqa: E402,F401  registers the ledger's admin pages
+
+
+@admin.register(PendingJob)
+class PendingJobAdmin(admin.ModelAdmin):
+    """Jobs recorded while Redis was down; the beat task `requeue-pending-jobs` sends them again."""
+
+    list_display = ["task_name", "args", "created_at", "attempts", "last_error"]
+    readonly_fields = list_display

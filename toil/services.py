@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import permissions
+from projects import jobs, permissions
 from projects.models import Project
 from toil.models import CRITERIA_FIELDS, ToilItem, TimeLog
 
@@ -52,7 +52,7 @@ def _check_item(item: ToilItem) -> None:
 def _sync_costs_on_commit(project_id: int) -> None:
     from toil.tasks import sync_toil_costs
 
-    transaction.on_commit(lambda: sync_toil_costs.delay(project_id))
+    transaction.on_commit(lambda: jobs.enqueue(sync_toil_costs, project_id))
 
 
 @transaction.atomic

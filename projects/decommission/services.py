@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from projects import permissions
+from projects import jobs, permissions
 from projects.decommission import evidence
 from projects.decommission.models import (
     DEFAULT_CHECKLIST,
@@ -26,7 +26,7 @@ State = DecommissionRequest.State
 
 def _record(request: DecommissionRequest, action: str, actor: User | None, comment: str = "") -> DecommissionEvent:
     event = DecommissionEvent.objects.create(request=request, action=action, actor=actor, comment=comment)
-    transaction.on_commit(lambda: notify_decommission_event.delay(event.pk))
+    transaction.on_commit(lambda: jobs.enqueue(notify_decommission_event, event.pk))
     return event
 
 

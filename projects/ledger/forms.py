@@ -50,6 +50,16 @@ class FocusUploadForm(forms.Form):
         help_text=_("Only for a file without a BillingCurrency column: the currency all its amounts are in."),
     )
 
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
+        limit_mb = settings.LEDGER_FOCUS_MAX_UPLOAD_MB
+        if upload.size > limit_mb * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is %(size)s MB; the limit is %(limit)s MB. Split the export by month.")
+                % {"size": f"{upload.size / (1024 * 1024):.1f}", "limit": limit_mb}
+            )
+        return upload
+
 
 class AllocationRuleForm(forms.Form):
     field = forms.ChoiceField(label=_("Column"), choices=AllocationRule.Field.choices)

@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import permissions
+from projects import jobs, permissions
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, ValueEntry
 from projects.models import Project
 
@@ -39,8 +39,12 @@ def schedule_rollup(project_ids) -> None:
 
     for project_id in set(project_ids):
         def enqueue(project_id=project_id):
-            if cache.add(ROLLUP_PENDING_KEY.format(project_id), 1, timeout=600):
-                tasks.rollup_project.delay(project_id)
+            try:
+                first = cache.add(ROLLUP_PENDING_KEY.format(project_id), 1, timeout=600)
+            except Exception:  # Redis down: record the rollup anyway (jobs.enqueue); a duplicate is harmless.
+                first = True
+            if first:
+                jobs.enqueue(tasks.rollup_project, project_id)
 
         transaction.on_commit(enqueue)
 
@@ -165,7 +169,7 @@ def exchange_rate_set(*, actor: User, currency: str, month: date, rate: Decimal)
 def _enqueue_rollup_all() -> None:
     from projects.ledger import tasks
 
-    tasks.rollup_all.delay()
+    jobs.enqueue(tasks.rollup_all)
 
 
 @transaction.atomic
@@ -371,7 +375,7 @@ def focus_import_start(*, actor: User, upload, currency: str = "") -> "FocusImpo
     focus_import.full_clean(exclude=["upload"])
     focus_import.upload.save(f"{focus_import.sha256[:16]}.csv", upload, save=False)
     focus_import.save()
-    transaction.on_commit(lambda: tasks.import_focus.delay(focus_import.pk))
+    transaction.on_commit(lambda: jobs.enqueue(tasks.import_focus, focus_import.pk))
     return focus_import
 
 

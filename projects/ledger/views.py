@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from projects import permissions
+from projects.spreadsheet import safe_row
 from projects.forms import add_service_errors
 from projects.ledger import selectors, services
 from projects.ledger.forms import (
@@ -138,18 +139,18 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-ledger.csv"'
     writer = csv.writer(response)
-    writer.writerow([
+    writer.writerow(safe_row([
         "month", "cost_cloud", "cost_licences", "cost_people", "cost_toil", "cost_other", "cost_total",
         "value_total", "value_estimated", "ratio", "cumulative_cost", "cumulative_value", "trailing_cost",
         "trailing_value", "unconverted_entries", "currency",
-    ])
+    ]))
     for month in selectors.ledger_months(project):
-        writer.writerow([
+        writer.writerow(safe_row([
             month.month.strftime("%Y-%m"), month.cost_cloud, month.cost_licences, month.cost_people, month.cost_toil,
             month.cost_other, month.cost_total, month.value_total, month.value_estimated,
             "" if month.ratio is None else month.ratio, month.cumulative_cost, month.cumulative_value,
             month.trailing_cost, month.trailing_value, month.unconverted_count, settings.PORTAL_BASE_CURRENCY,
-        ])
+        ]))
     return response
 
 
