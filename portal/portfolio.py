@@ -418,3 +418,21 @@ def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], base_url
 
 def with_health(queryset: QuerySet[Project]) -> QuerySet[Project]:
     return queryset.annotate(health=_health_expression())
+
+
+def digest_text(alerts: list[Alert], summary: Totals, base_url: str) -> str:
+    """The alerts panel as plain text for the weekly email, every item with the link to act."""
+    base = base_url.rstrip("/")
+    lines = [
+        str(_("Portfolio: %(count)s projects, run cost %(cost)s, value %(value)s over the trailing window.")) % {
+            "count": summary.projects, "cost": _money(summary.cost), "value": _money(summary.value)},
+        "",
+    ]
+    if not alerts:
+        lines.append(str(_("Nothing needs a decision this week.")))
+    for alert in alerts:
+        lines.append(f"{alert.title} ({len(alert.items)})")
+        lines.extend(f"- {item.label}: {item.detail}. {item.action}: {base}{item.url}" for item in alert.items)
+        lines.append("")
+    lines.append(str(_("The whole portfolio: %(url)s")) % {"url": base + reverse("portfolio")})
+    return "\n".join(lines).strip() + "\n"

@@ -2,7 +2,11 @@
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from projects.models import Membership, Project
+from portal.portfolio import portfolio_queryset
+from projects import permissions
+from projects.decommission.models import ChecklistItem, DecommissionRequest
+from projects.models import Membership
+from toil.models import ToilItem
 
 
 def api_tokens_of(user: User):
@@ -17,5 +21,20 @@ def my_work(user: User) -> dict:
         .annotate(member_count=Count("team__memberships"))
         .order_by("team__name")
     )
-    my_projects = Project.objects.filter(team__memberships__user=user).select_related("team").order_by("team__name", "name")
-    return {"memberships": memberships, "my_projects": my_projects}
+    team_ids = permissions.team_ids(user)
+    my_projects = portfolio_queryset().filter(team_id__in=team_ids).order_by("team__name", "name")
+    finished = [*ToilItem.FINISHED, ToilItem.Status.ACCEPTED]
+    toil_items = ToilItem.objects.filter(owner=user).exclude(status__in=finished).select_related("project").order_by("project__name", "title")
+    checklist = (
+        ChecklistItem.objects.filter(assignee=user, status=ChecklistItem.Status.OPEN, request__state__in=DecommissionRequest.OPEN_STATES)
+        .select_related("request__project").order_by("request__created_at", "position")
+    )
+    approvals = (
+        DecommissionRequest.objects.filter(state=DecommissionRequest.State.PROPOSED).exclude(requested_by=user)
+        .select_related("project", "requested_by").order_by("created_at")
+        if permissions.can_approve(user) else DecommissionRequest.objects.none()
+    )
+    return {
+        "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,
+        "checklist_items": checklist, "approvals": approvals, "is_manager": permissions.can_approve(user),
+    }

@@ -212,6 +212,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
     "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
+    "portfolio-weekly-digest": {"task": "portal.tasks.weekly_digest", "schedule": crontab(day_of_week="mon", hour=7, minute=0)},
 }
 
 # Portal rules.

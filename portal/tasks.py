@@ -20,3 +20,12 @@ def idempotency_purge() -> int:
     from portal import services
 
     return services.idempotency_purge()
+
+
+@shared_task(soft_time_limit=240, time_limit=300)
+def weekly_digest() -> int:
+    """Beat sends this on Monday morning: the portfolio alerts to every manager. Not acks_late: a
+    redelivered task would mail the managers twice."""
+    from portal import services
+
+    return services.weekly_digest_send()
