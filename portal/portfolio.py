@@ -188,9 +188,10 @@ def apply_filters(queryset: QuerySet[Project], filters: Filters) -> QuerySet[Pro
 
 
 def sparklines(project_ids: list[int], *, today: date | None = None) -> dict[str, dict]:
-    """Twelve months of cost and value per project, zeros for months without entries, in one query."""
+    """The last twelve complete months of cost and value per project (the running month would always
+    dip), zeros for months without entries, in one query."""
     end = month_start(today or timezone.now().date())
-    months = [add_months(end, -back) for back in range(SPARKLINE_MONTHS - 1, -1, -1)]
+    months = [add_months(end, -back) for back in range(SPARKLINE_MONTHS, 0, -1)]
     index = {month: position for position, month in enumerate(months)}
     lines = {pk: {"cost": [0.0] * SPARKLINE_MONTHS, "value": [0.0] * SPARKLINE_MONTHS} for pk in project_ids}
     rows = LedgerMonth.objects.filter(project_id__in=project_ids, month__gte=months[0], month__lte=months[-1]).values_list(
@@ -233,6 +234,7 @@ class AlertItem:
     detail: str
     url: str
     action: str
+    subject_url: str = ""
 
 
 @dataclass
@@ -257,6 +259,7 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
     stale = Alert("stale", str(_("Stale proposed ADRs")), more_url=f"{portfolio}?flag=stale")
     overcap = Alert("overcap", str(_("Teams above the toil cap")))
     for row in rows:
+        project_url = reverse("project_detail", kwargs={"slug": row["slug"]})
         if row["underwater"]:
             if row["decommission_id"]:
                 url, action = reverse("decommission_detail", kwargs={"pk": row["decommission_id"]}), str(_("See the request"))
@@ -264,33 +267,34 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
                 url, action = reverse("decommission_new", kwargs={"slug": row["slug"]}), str(_("Request decommissioning"))
             detail = str(_("cost %(cost)s, value %(value)s over the trailing window")) % {
                 "cost": _money(row["cost"]), "value": _money(row["value"])}
-            underwater.items.append(AlertItem(row["name"], detail, url, action))
+            underwater.items.append(AlertItem(row["name"], detail, url, action, project_url))
         if row["zombie"]:
             zombie.items.append(AlertItem(
                 row["name"], str(_("retired, yet costs keep arriving")),
                 reverse("ledger:project_ledger", kwargs={"slug": row["slug"]}),
-                str(_("See the costs")),
+                str(_("See the costs")), project_url,
             ))
         if row["decommission_state"] == DecommissionRequest.State.PROPOSED:
             waiting.items.append(AlertItem(
                 row["name"], str(_("requested, no manager has decided yet")),
-                reverse("decommission_detail", kwargs={"pk": row["decommission_id"]}), str(_("Approve or reject")),
+                reverse("decommission_detail", kwargs={"pk": row["decommission_id"]}), str(_("Approve or reject")), project_url,
             ))
         if row["overdue_decisions"]:
             overdue.items.append(AlertItem(
                 row["name"], str(_("%(count)s reckless decision(s) past their revisit date")) % {"count": row["overdue_decisions"]},
-                _decisions_url(row["slug"]), str(_("Revisit")),
+                _decisions_url(row["slug"]), str(_("Revisit")), project_url,
             ))
         if row["stale_adrs"]:
             stale.items.append(AlertItem(
                 row["name"], str(_("%(count)s ADR(s) proposed long ago and still undecided")) % {"count": row["stale_adrs"]},
-                _decisions_url(row["slug"]), str(_("Review")),
+                _decisions_url(row["slug"]), str(_("Review")), project_url,
             ))
     for share in shares.values():
         if share.level == "alert":
             overcap.items.append(AlertItem(
                 share.name, str(_("%(percent)s%% of last week's capacity went to toil")) % {"percent": share.percent},
                 reverse("toil:board") + "?" + urlencode({"team": share.slug}), str(_("See the toil")),
+                reverse("team_detail", kwargs={"slug": share.slug}),
             ))
     return [alert for alert in (underwater, overdue, overcap, zombie, waiting, stale) if alert.items]
 

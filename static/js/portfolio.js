@@ -25,6 +25,7 @@ document.addEventListener("DOMContentLoaded", () => {
       options: {
         animation: false,
         responsive: true,
+        maintainAspectRatio: false,
         scales: {
           x: { beginAtZero: true, max: top * 1.05, title: { display: true, text: `${labels.xLabel} (${bubbles.currency})` } },
           y: { beginAtZero: true, max: top * 1.05, title: { display: true, text: `${labels.yLabel} (${bubbles.currency})` } },
@@ -74,5 +75,17 @@ document.addEventListener("DOMContentLoaded", () => {
         scales: { x: { display: false }, y: { display: false, beginAtZero: true } },
       },
     });
+  });
+});
+
+// Keep the filter URL short and shareable: empty choices are left out of the query.
+document.addEventListener("submit", (event) => {
+  if (!event.target.matches("form[data-portfolio-filters]")) {
+    return;
+  }
+  event.target.querySelectorAll("select, input").forEach((field) => {
+    if (field.name && field.value === "") {
+      field.disabled = true;
+    }
   });
 });

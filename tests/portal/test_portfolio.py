@@ -260,7 +260,7 @@ def test_sparklines_hold_twelve_months_for_the_projects_on_the_page(org, member)
     response = client_for(member).get("/portfolio/?flag=underwater")
     lines = response.context["sparklines"]
     assert list(lines) == [str(org["sinking"].pk)]
-    assert lines[str(org["sinking"].pk)]["cost"][-4:] == [4000.0, 4000.0, 4000.0, 0.0]
+    assert lines[str(org["sinking"].pk)]["cost"][-4:] == [0.0, 4000.0, 4000.0, 4000.0]
 
 
 def make_portfolio(count: int) -> None:
