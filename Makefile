@@ -26,6 +26,11 @@ test: install browser
 	$(VENV)/bin/python scripts/devservices.py start
 	set -a; . ./.run/env; set +a; $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Ledger benchmark: 2 million FOCUS rows over 2,000 projects (BENCH_ARGS="--rows 200000" for a quick run).
+bench: install
+	$(VENV)/bin/python scripts/devservices.py start
+	set -a; . ./.run/env; set +a; $(VENV)/bin/python bench/ledger_bench.py $(BENCH_ARGS)
+
 stop:
 	$(VENV)/bin/python scripts/devservices.py stop
 

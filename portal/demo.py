@@ -14,6 +14,7 @@ from projects.ledger import demo as ledger_demo
 from projects.ledger import services as ledger_services
 from toil import demo as toil_demo
 from toil import tasks as toil_tasks
+from adr import demo as adr_demo
 from projects.models import HEALTH_ITEMS, MANAGERS_GROUP, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 DEMO_PASSWORD = "governance-demo"
@@ -174,6 +175,7 @@ def seed() -> None:
                 },
             )
     seed_projects()
+    adr_demo.seed()
     ledger_demo.seed()
     toil_demo.seed()
     toil_tasks.sync_all_toil_costs()

@@ -213,6 +213,7 @@ CELERY_BEAT_SCHEDULE = {
     "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
     "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
     "portfolio-weekly-digest": {"task": "portal.tasks.weekly_digest", "schedule": crontab(day_of_week="mon", hour=7, minute=0)},
+    "adr-stale-reminders": {"task": "adr.tasks.send_stale_adr_reminders", "schedule": crontab(hour=7, minute=0, day_of_week="mon")},
 }
 
 # Portal rules.
@@ -225,6 +226,10 @@ PORTAL_HEARTBEAT_STALE_AFTER = timedelta(minutes=5)
 # Toil share of a team's capacity: at the cap it is an alert, from the warning level a warning.
 TOIL_SHARE_CAP = float(os.environ.get("TOIL_SHARE_CAP", "0.5"))
 TOIL_SHARE_WARNING = float(os.environ.get("TOIL_SHARE_WARNING", str(1 / 3)))
+
+
+# A proposed decision older than this is listed as stale and in the weekly reminder.
+ADR_STALE_AFTER_DAYS = int(os.environ.get("ADR_STALE_AFTER_DAYS", "14"))
 
 LOGGING = {
     "version": 1,

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("projects.ledger.urls")),
     path("", include("projects.decommission.urls")),
     path("", include("toil.urls")),
+    path("", include("adr.urls")),
 ]
 
 handler403 = "portal.views.permission_denied"

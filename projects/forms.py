@@ -84,10 +84,17 @@ class ProjectForm(forms.ModelForm):
 class PhaseChangeForm(forms.Form):
     to_phase = forms.ChoiceField(label=_("Move to"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
+    override = forms.BooleanField(
+        label=_("Manager's override: go live without proof of value"),
+        required=False,
+        help_text=_("Only when no realized value is recorded yet; the reason stays in the phase history."),
+    )
 
-    def __init__(self, *args, moves: list[str], **kwargs) -> None:
+    def __init__(self, *args, moves: list[str], can_override: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in moves]
+        if not can_override:
+            del self.fields["override"]
 
 
 class HealthCheckForm(forms.Form):

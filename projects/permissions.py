@@ -131,3 +131,15 @@ def can_log_time_for(actor: AnyUser, project: Project, person: User) -> bool:
 def can_see_who_logged(user: AnyUser, team: Team | int) -> bool:
     """Who logged what is for the team and managers; everyone else sees totals."""
     return is_member(user, team) or is_manager(user)
+
+
+def can_review_decision(user: AnyUser, *, project: Project, author_id: int, decision_maker_ids: set[int]) -> bool:
+    """Accept or reject a proposed decision: one of its decision-makers or a lead of its team, never its author."""
+    if not user.is_authenticated or user.pk == author_id or project.is_retired:
+        return False
+    return user.pk in decision_maker_ids or is_lead(user, project.team_id) or is_admin(user)
+
+
+def can_remove_comment(user: AnyUser, *, project: Project, comment_author_id: int) -> bool:
+    """Remove a comment on a decision: its author, a lead of the project's team, or an admin."""
+    return user.is_authenticated and (user.pk == comment_author_id or is_lead(user, project.team_id) or is_admin(user))

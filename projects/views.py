@@ -109,15 +109,27 @@ def project_create(request) -> HttpResponse:
     return render(request, "projects/project_form.html", {"form": form}, status=status)
 
 
+def _can_override(user, project: Project) -> bool:
+    """A manager may let a project in build go live without proof of value."""
+    return project.phase == Phase.BUILD and permissions.can_approve(user)
+
+
+def _phase_moves_for(user, project: Project) -> list[str]:
+    if permissions.can_edit_project(user, project):
+        return services.phase_moves(project)
+    return [Phase.RUN] if _can_override(user, project) else []
+
+
 def _project_context(request, project: Project, **extra) -> dict:
     can_edit = permissions.can_edit_project(request.user, project)
-    moves = services.phase_moves(project)
+    moves = _phase_moves_for(request.user, project)
+    can_override = _can_override(request.user, project)
     return {
         "project": project,
         "can_edit": can_edit,
         "health": selectors.project_health(project),
         "timeline": selectors.project_timeline(project),
-        "phase_form": PhaseChangeForm(moves=moves) if can_edit and moves else None,
+        "phase_form": PhaseChangeForm(moves=moves, can_override=can_override) if moves else None,
         "health_statuses": HealthCheck.Status.choices,
         "phases": Phase,
         **extra,
@@ -151,10 +163,11 @@ def project_edit(request, slug: str) -> HttpResponse:
 @require_POST
 def project_phase(request, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
-    if not permissions.can_edit_project(request.user, project):
+    can_override = _can_override(request.user, project)
+    if not (permissions.can_edit_project(request.user, project) or can_override):
         raise PermissionDenied
     all_phases = [phase for phase in Phase.values if phase != project.phase]
-    form = PhaseChangeForm(request.POST, moves=all_phases)
+    form = PhaseChangeForm(request.POST, moves=all_phases, can_override=can_override)
     if form.is_valid():
         try:
             services.project_change_phase(actor=request.user, project=project, **form.cleaned_data)
@@ -165,7 +178,7 @@ def project_phase(request, slug: str) -> HttpResponse:
             return redirect(project)
     context = _project_context(request, project)
     context["phase_form"] = form
-    form.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in services.phase_moves(project)]
+    form.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in _phase_moves_for(request.user, project)]
     return render(request, "projects/project_detail.html", context, status=400)
 
 

@@ -123,3 +123,16 @@ class TimeLogFactory(factory.django.DjangoModelFactory):
     logged_by = factory.SelfAttribute("user")
     logged_on = date(2025, 3, 3)
     minutes = 60
+
+
+class AdrFactory(factory.django.DjangoModelFactory):
+    """A decision record written straight to the table; tests of the rules go through adr.services."""
+
+    class Meta:
+        model = "adr.Adr"
+
+    project = factory.SubFactory(ProjectFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Decision {n}")
+    context = "We need to choose."
+    author = factory.SubFactory(UserFactory)

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from adr.models import Adr
 from projects.models import Membership, Project
 from toil.models import TimeLog, ToilItem
 
@@ -95,6 +96,25 @@ def seed() -> None:
         if not demo.weekly_minutes or not people or item.logs.exists():
             continue
         TimeLog.objects.bulk_create(_logs(item, demo, people, monday, finished_on, today))
+    _seed_remediation_ticket(members)
+
+
+def _seed_remediation_ticket(members: dict[int, list[User]]) -> None:
+    """The fraud team's reckless shortcut gets its remediation ticket, still in progress past the revisit date."""
+    shortcut = Adr.objects.filter(project__slug="fraud-scoring", title="Keep features in Redis for real-time scoring").first()
+    if shortcut is None:
+        return
+    people = members.get(shortcut.project.team_id, [])
+    ToilItem.objects.get_or_create(
+        project=shortcut.project, remediates=shortcut,
+        defaults={
+            "title": f"Pay back {shortcut.code}: move real-time features to a feature store",
+            "description": "Redis was a shortcut for the launch; the features need versioning and backfills.",
+            "classification": ToilItem.Classification.ENGINEERING, "frequency": ToilItem.Frequency.MONTH,
+            "minutes_per_occurrence": 60, "status": ToilItem.Status.IN_PROGRESS, "strategy": ToilItem.Strategy.ELIMINATE,
+            "owner": people[0] if people else None,
+        },
+    )
 
 
 def _logs(item: ToilItem, demo: DemoItem, people: list[User], monday: date, finished_on: date | None, today: date):

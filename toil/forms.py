@@ -4,7 +4,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Team
+from adr.models import Adr
+from projects.models import Project, Team
 from toil.models import CRITERIA, ToilItem
 
 
@@ -21,11 +22,13 @@ class ToilItemForm(forms.ModelForm):
         fields = [
             "title", "description", *[name for name, _label, _help in CRITERIA], "frequency",
             "minutes_per_occurrence", "people", "strategy", "strategy_reason", "owner", "automation_effort_hours",
+            "remediates",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "strategy_reason": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, team: Team, **kwargs):
+    def __init__(self, *args, team: Team, project: Project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["remediates"].queryset = Adr.objects.filter(project=project).order_by("-number")
         for name, label, help_text in CRITERIA:
             self.fields[name].label = label
             self.fields[name].help_text = help_text

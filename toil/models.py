@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from adr.models import REMEDIATION_FINISHED
 from projects.models import Project, TimeStampedModel
 
 # Average occurrences in a month of 52 weeks / 12, five working days a week.
@@ -56,7 +57,7 @@ class ToilItem(TimeStampedModel):
         ACCEPTED = "accepted", _("Accepted")
 
     # Finished work: what closes a remediation ticket. "Accepted" toil is not finished.
-    FINISHED = (Status.AUTOMATED, Status.ELIMINATED, Status.DONE)
+    FINISHED = REMEDIATION_FINISHED
     # Where the before/after comparison applies: the toil itself was removed.
     GAINED = (Status.AUTOMATED, Status.ELIMINATED)
 
@@ -91,6 +92,11 @@ class ToilItem(TimeStampedModel):
         validators=[MinValueValidator(Decimal("0"))],
     )
     finished_on = models.DateField(_("finished on"), null=True, blank=True)
+    remediates = models.ForeignKey(
+        "adr.Adr", on_delete=models.SET_NULL, null=True, blank=True, related_name="remediation_tickets",
+        verbose_name=_("remediates decision"),
+        help_text=_("The decision this work pays back: a remediation ticket of a conscious and reckless shortcut."),
+    )
 
     class Meta:
         ordering = ["project__name", "title"]

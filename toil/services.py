@@ -15,7 +15,7 @@ from toil.models import CRITERIA_FIELDS, ToilItem, TimeLog
 
 ITEM_FIELDS = (
     *CRITERIA_FIELDS, "title", "description", "classification", "frequency", "minutes_per_occurrence", "people",
-    "strategy", "strategy_reason", "owner", "automation_effort_hours",
+    "strategy", "strategy_reason", "owner", "automation_effort_hours", "remediates",
 )
 
 
@@ -44,6 +44,8 @@ def _check_item(item: ToilItem) -> None:
         raise ValidationError({"strategy_reason": _("Say why this toil is accepted for now.")})
     if item.owner_id and not permissions.is_member(item.owner, item.project.team_id):
         raise ValidationError({"owner": _("The owner must be a member of the project's team.")})
+    if item.remediates_id and item.remediates.project_id != item.project_id:
+        raise ValidationError({"remediates": _("A remediation ticket belongs to the project of its decision.")})
     item.full_clean()
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from adr.models import Adr
 from projects import permissions
 from projects.forms import add_service_errors
 from projects.models import Project, Team
@@ -78,12 +79,23 @@ def classify(request) -> HttpResponse:
     )
 
 
+def _remediation_initial(request, project: Project) -> dict:
+    """Opened from a decision's page (`?remediates=<id>`): the new item is that decision's remediation ticket."""
+    adr = Adr.objects.filter(project=project, pk=request.GET.get("remediates") or 0).first() if request.method == "GET" else None
+    if adr is None:
+        return {}
+    return {
+        "remediates": adr, "title": _("Pay back %(code)s: %(title)s") % {"code": adr.code, "title": adr.title},
+        "description": _("Remediation of a conscious and reckless decision; see %(code)s.") % {"code": adr.code},
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def item_create(request, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
-    form = ToilItemForm(request.POST or None, team=project.team)
+    form = ToilItemForm(request.POST or None, team=project.team, project=project, initial=_remediation_initial(request, project))
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -111,7 +123,7 @@ def item_edit(request, pk: int) -> HttpResponse:
     project = item.project
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
-    form = ToilItemForm(request.POST or None, instance=item, team=project.team)
+    form = ToilItemForm(request.POST or None, instance=item, team=project.team, project=project)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.ITEM_FIELDS}
         item.refresh_from_db()

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 
-from projects.ledger.models import FocusImport
+from projects.ledger.models import AllocationRule, FocusImport
 
 REQUIRED = ("EffectiveCost", "BilledCost", "ChargePeriodStart", "BillingCurrency")
 OPTIONAL = (
@@ -100,7 +100,7 @@ def _norm(column: str) -> str:
     return f"NULLIF(NULLIF(NULLIF(btrim({column}), ''), 'null'), 'NULL')"
 
 
-def _copy(stream: BinaryIO, columns: list[str], progress: Callable[[int], None]) -> None:
+def _copy(stream: BinaryIO, columns: list[str], progress: Callable[[int], None]) -> int:
     stream.seek(0, 2)
     size = stream.tell() or 1
     stream.seek(0)
@@ -117,6 +117,7 @@ def _copy(stream: BinaryIO, columns: list[str], progress: Callable[[int], None])
                 copy.write(chunk)
                 sent += len(chunk)
                 progress(5 + int(45 * sent / size))
+        return raw.rowcount
 
 
 def _copy_error_line(error: Exception) -> str:
@@ -138,14 +139,16 @@ def import_stream(
     col = {name: staging[header.index(name)] for name in header if name in REQUIRED + OPTIONAL}
 
     with connection.cursor() as cursor:
+        # One staging table per session; a second import in the same transaction starts afresh.
+        cursor.execute("DROP TABLE IF EXISTS focus_staging")
         cursor.execute(
             "CREATE TEMP TABLE focus_staging (n bigserial, "
             + ", ".join(f"{name} text" for name in staging)
             + ") ON COMMIT DROP"
         )
-    sid = transaction.savepoint()
+    sid = transaction.savepoint_create()
     try:
-        _copy(stream, staging, progress)
+        staged = _copy(stream, staging, progress)
     except (psycopg.errors.DataError, psycopg.errors.BadCopyFileFormat, psycopg.errors.CharacterNotInRepertoire) as error:
         transaction.savepoint_rollback(sid)
         message = str(error).splitlines()[0]
@@ -156,16 +159,24 @@ def import_stream(
         transaction.savepoint_rollback(sid)
         raise
     transaction.savepoint_commit(sid)
-
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE focus_staging")
+    progress(55)
     checks = _checks(col, currency)
-    _find_bad_row(header, staging, checks, cast_check=False)
-    progress(60)
 
     def value(name: str, default: str = "NULL") -> str:
         return _norm(col[name]) if name in col else default
 
     currency_expr = value("BillingCurrency") if "BillingCurrency" in col else "%(currency)s"
     text = lambda name: f"coalesce({value(name)}, '')"  # noqa: E731
+    # The project tag allocates most rows while they are inserted; rules handle the rest afterwards.
+    project, project_join = "NULL", ""
+    if "Tags" in col:
+        project = "tagged.id"
+        project_join = (
+            "LEFT JOIN (SELECT id, slug FROM projects_project) tagged "
+            f"ON tagged.slug = ({value('Tags')}::jsonb ->> %(tag_key)s)"
+        )
     insert = f"""
         INSERT INTO projects_focusrow (
             focus_import_id, line, charge_period_start, charge_period_end, effective_cost, billed_cost, currency,
@@ -175,19 +186,25 @@ def import_stream(
             {value('EffectiveCost')}::numeric, {value('BilledCost')}::numeric, {currency_expr},
             {text('BillingAccountId')}, {value('BillingPeriodStart')}::timestamptz, {text('ChargeCategory')},
             {text('ChargeClass')}, {value('Tags')}::jsonb, {text('SubAccountId')}, {text('ResourceId')},
-            {text('ServiceName')}, NULL, NULL
+            {text('ServiceName')}, {project}, NULL
         FROM focus_staging
+        {project_join}
+        WHERE {_quick_checks(col)}
     """
-    params = {"import_id": focus_import.pk, "currency": currency}
-    sid = transaction.savepoint()
+    params = {"import_id": focus_import.pk, "currency": currency, "tag_key": settings.LEDGER_FOCUS_TAG_KEY}
+    sid = transaction.savepoint_create()
     try:
         with connection.cursor() as cursor:
             cursor.execute(insert, params)
             rows_read = cursor.rowcount
-    except (DataError, psycopg.errors.DataError):
+        if rows_read != staged:
+            raise DataError("a row failed the quick checks")
+    except (DataError, psycopg.errors.DataError) as error:
+        # Find and name the first bad line: slower, exact checks, only on the way out.
         transaction.savepoint_rollback(sid)
+        _find_bad_row(header, staging, checks, cast_check=False)
         _find_bad_row(header, staging, checks, cast_check=True)
-        raise
+        raise FocusError(_("The file could not be read: %(error)s") % {"error": str(error).splitlines()[0]}) from None
     transaction.savepoint_commit(sid)
     progress(75)
 
@@ -207,36 +224,73 @@ def import_stream(
     if "BillingAccountId" in col and "BillingPeriodStart" in col:
         rows_replaced, replaced_imports = _replace_earlier(focus_import.pk)
     progress(85)
-    project_ids = allocate_rows(where="r.focus_import_id = %(import_id)s", params={"import_id": focus_import.pk})
+    if AllocationRule.objects.exists():
+        allocate_rows(where="r.focus_import_id = %(import_id)s AND r.project_id IS NULL", params={"import_id": focus_import.pk})
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT DISTINCT r.project_id FROM projects_focusrow r WHERE r.replaced_by_id = %s AND r.project_id IS NOT NULL",
-            [focus_import.pk],
+            """SELECT DISTINCT project_id FROM projects_focusrow
+               WHERE (focus_import_id = %(id)s OR replaced_by_id = %(id)s) AND project_id IS NOT NULL""",
+            {"id": focus_import.pk},
         )
-        project_ids = sorted(set(project_ids) | {row[0] for row in cursor.fetchall()})
+        project_ids = sorted(row[0] for row in cursor.fetchall())
     progress(95)
     return Result(rows_read, rows_read, 0, rows_replaced, replaced_imports, _currency_totals(focus_import.pk), project_ids)
 
 
+NULL_RE = r"|\s*|\s*null\s*|\s*NULL\s*"
+
+
+def _required(pattern: str) -> str:
+    return r"^\s*(" + pattern.strip("^$") + r")\s*$"
+
+
+def _optional(pattern: str) -> str:
+    return r"^(" + NULL_RE + r"|\s*(" + pattern.strip("^$") + r")\s*)$"
+
+
 def _checks(col: dict[str, str], currency: str) -> list[tuple[str, str]]:
-    """(column, SQL condition that is true when the value is acceptable), in the file's reading order."""
-    checks = []
-    for name in ("EffectiveCost", "BilledCost"):
-        checks.append((name, f"{_norm(col[name])} ~ '{NUMBER_RE}'"))
-    checks.append(("ChargePeriodStart", f"{_norm(col['ChargePeriodStart'])} ~ '{TIMESTAMP_RE}'"))
+    """(column, SQL condition true when the raw text is acceptable), in the file's reading order.
+
+    One anchored regular expression per column on the raw text keeps this a single cheap scan.
+    """
+    categories = "|".join(CHARGE_CATEGORIES)
+    patterns = [
+        ("EffectiveCost", _required(NUMBER_RE)),
+        ("BilledCost", _required(NUMBER_RE)),
+        ("ChargePeriodStart", _required(TIMESTAMP_RE)),
+        ("BillingCurrency", _required(CURRENCY_RE)),
+        ("ChargePeriodEnd", _optional(TIMESTAMP_RE)),
+        ("BillingPeriodStart", _optional(TIMESTAMP_RE)),
+        ("ChargeCategory", _optional(categories)),
+        ("ChargeClass", _optional("Correction")),
+        ("Tags", _optional(r"\{.*")),
+    ]
+    return [
+        (name, f"{col[name]} ~ '{pattern}'" if pattern.startswith(r"^\s*(") else f"({col[name]} IS NULL OR {col[name]} ~ '{pattern}')")
+        for name, pattern in patterns
+        if name in col
+    ]
+
+
+def _quick_checks(col: dict[str, str]) -> str:
+    """Cheap conditions for the insert's single pass; the casts catch the rest (bad numbers, impossible dates)."""
+    number = r"^\s*[-+]?\.?[0-9]"
+    timestamp = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}"
+    conditions = [f"{col[name]} ~ '{number}'" for name in ("EffectiveCost", "BilledCost")]
+    conditions.append(f"{col['ChargePeriodStart']} ~ '{timestamp}'")
     if "BillingCurrency" in col:
-        checks.append(("BillingCurrency", f"{_norm(col['BillingCurrency'])} ~ '{CURRENCY_RE}'"))
+        conditions.append(f"btrim({col['BillingCurrency']}) ~ '^[A-Z]{{3}}$'")
     for name in ("ChargePeriodEnd", "BillingPeriodStart"):
         if name in col:
-            checks.append((name, f"({_norm(col[name])} IS NULL OR {_norm(col[name])} ~ '{TIMESTAMP_RE}')"))
+            conditions.append(f"({_norm(col[name])} IS NULL OR {col[name]} ~ '{timestamp}')")
     if "ChargeCategory" in col:
         allowed = ", ".join(f"'{value}'" for value in CHARGE_CATEGORIES)
-        checks.append(("ChargeCategory", f"({_norm(col['ChargeCategory'])} IS NULL OR {_norm(col['ChargeCategory'])} IN ({allowed}))"))
+        conditions.append(f"({_norm(col['ChargeCategory'])} IS NULL OR btrim({col['ChargeCategory']}) IN ({allowed}))")
     if "ChargeClass" in col:
-        checks.append(("ChargeClass", f"({_norm(col['ChargeClass'])} IS NULL OR {_norm(col['ChargeClass'])} = 'Correction')"))
+        conditions.append(f"({_norm(col['ChargeClass'])} IS NULL OR btrim({col['ChargeClass']}) = 'Correction')")
     if "Tags" in col:
-        checks.append(("Tags", f"({_norm(col['Tags'])} IS NULL OR {_norm(col['Tags'])} LIKE '{{%%')"))
-    return checks
+        conditions.append(f"({_norm(col['Tags'])} IS NULL OR btrim({col['Tags']}) LIKE '{{%%')")
+    return " AND ".join(f"coalesce({condition}, false)" for condition in conditions)
 
 
 def _cast_checks(col_checks: list[tuple[str, str]], header: list[str], staging: list[str]) -> list[tuple[str, str]]:
@@ -256,7 +310,7 @@ def _find_bad_row(header: list[str], staging: list[str], checks: list[tuple[str,
         checks = _cast_checks(checks, header, staging)
     if not checks:
         return
-    failing = " OR ".join(f"NOT coalesce({condition}, false)" for _name, condition in checks)
+    failing = "NOT (" + " AND ".join(f"coalesce({condition}, false)" for _name, condition in checks) + ")"
     which = " ".join(f"WHEN NOT coalesce({condition}, false) THEN {index}" for index, (_name, condition) in enumerate(checks))
     sql = f"SELECT n + 1, CASE {which} END, {', '.join(staging)} FROM focus_staging WHERE {failing} ORDER BY n LIMIT 1"
     with connection.cursor() as cursor:

@@ -202,9 +202,13 @@ class FocusImport(TimeStampedModel, Voidable):
 
 
 class FocusRow(models.Model):
-    """One billing line of an import. Not tracked row by row: the import is the audit record."""
+    """One billing line of an import. Not tracked row by row: the import is the audit record.
 
-    focus_import = models.ForeignKey(FocusImport, on_delete=models.PROTECT, related_name="rows")
+    Millions of rows arrive in one statement, so the foreign keys carry no database constraint
+    (no per-row trigger): the import writes only ids it has just read, and rows are never deleted.
+    """
+
+    focus_import = models.ForeignKey(FocusImport, on_delete=models.DO_NOTHING, related_name="rows", db_constraint=False)
     line = models.PositiveIntegerField()
     charge_period_start = models.DateTimeField()
     charge_period_end = models.DateTimeField(null=True)
@@ -219,14 +223,17 @@ class FocusRow(models.Model):
     sub_account_id = models.CharField(max_length=500, blank=True)
     resource_id = models.TextField(blank=True)
     service_name = models.CharField(max_length=500, blank=True)
-    project = models.ForeignKey(Project, on_delete=models.PROTECT, null=True, related_name="+")
-    replaced_by = models.ForeignKey(FocusImport, on_delete=models.PROTECT, null=True, related_name="replaced_rows")
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, null=True, related_name="+", db_constraint=False, db_index=False
+    )
+    replaced_by = models.ForeignKey(
+        FocusImport, on_delete=models.DO_NOTHING, null=True, related_name="replaced_rows", db_constraint=False
+    )
 
     class Meta:
         ordering = ["focus_import", "line"]
         indexes = [
             models.Index(fields=["project", "charge_period_start"]),
-            models.Index(fields=["focus_import"]),
             models.Index(fields=["billing_account_id", "billing_period_start"]),
         ]
 

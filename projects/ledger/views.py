@@ -176,10 +176,14 @@ def _home_context(request, **forms) -> dict:
 
 @require_GET
 def ledger_home(request) -> HttpResponse:
-    template = "ledger/home.html"
+    context = _home_context(request)
     if request.htmx and request.htmx.target == "focus-imports":
-        template += "#imports"
-    return render(request, template, _home_context(request))
+        response = render(request, "ledger/home.html#imports", context)
+        if not context["imports_running"]:
+            # The poll saw the last import finish: reload once so the totals beside it are fresh too.
+            response["HX-Refresh"] = "true"
+        return response
+    return render(request, "ledger/home.html", context)
 
 
 @require_POST

@@ -180,3 +180,20 @@ def test_value_entries_are_tracked_in_the_audit_trail(team, member):
     services.value_entry_void(actor=member, entry=entry, reason="Wrong month")
     assert entry.events.count() == 2
     assert ValueEntry.objects.get(pk=entry.pk).void_reason == "Wrong month"
+
+
+def test_worker_registers_the_ledger_tasks_and_beat_runs_the_nightly_rollup(settings):
+    from portal.celery import app
+
+    app.loader.import_default_modules()
+    assert {"projects.ledger.tasks.rollup_project", "projects.ledger.tasks.rollup_all", "projects.ledger.tasks.import_focus"} <= set(app.tasks)
+    assert settings.CELERY_BEAT_SCHEDULE["ledger-rollup-nightly"]["task"] == "projects.ledger.tasks.rollup_all"
+
+
+def test_a_change_enqueues_one_rollup_for_its_project_after_commit(team, member, django_capture_on_commit_callbacks):
+    project = ProjectFactory(team=team)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cost_entry_create(
+            actor=member, project=project, incurred_on=date(2025, 2, 3), category="cloud", amount=Decimal("12"), currency="EUR"
+        )
+    assert LedgerMonth.objects.get(project=project).cost_total == 12

@@ -2,7 +2,7 @@
 import pytest
 from django.urls import reverse
 
-from projects.models import HealthCheck, Phase, Project
+from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Phase, Project
 from tests.conftest import client_for
 from tests.factories import ProjectFactory, TeamFactory
 
@@ -173,7 +173,59 @@ def test_project_list_runs_a_bounded_number_of_queries(django_assert_max_num_que
 
 @pytest.mark.django_db
 def test_project_page_runs_a_bounded_number_of_queries(django_assert_max_num_queries, member, team):
+    from tests.factories import AdrFactory, CostEntryFactory, ToilItemFactory
+
     project = ProjectFactory(team=team)
     client = client_for(member)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(40) as small:
         client.get(project.get_absolute_url())
+    for _index in range(25):
+        AdrFactory(project=project)
+        CostEntryFactory(project=project)
+        ToilItemFactory(project=project)
+    for item in HEALTH_ITEM_KEYS:
+        HealthCheck.objects.create(project=project, item=item, status="yes", checked_by=member)
+    with django_assert_max_num_queries(len(small)):
+        client.get(project.get_absolute_url())
+
+
+def _in_build(team):
+    project = ProjectFactory(team=team)
+    Project.objects.filter(pk=project.pk).update(phase=Phase.BUILD)
+    project.refresh_from_db()
+    return project
+
+
+@pytest.mark.django_db
+def test_going_live_without_proof_of_value_is_refused_with_the_reason(member, team):
+    project = _in_build(team)
+    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Ready"})
+    assert response.status_code == 400
+    assert "Going live needs proof of value" in response.content.decode()
+    assert "override" not in response.context["phase_form"].fields
+    project.refresh_from_db()
+    assert project.phase == Phase.BUILD
+
+
+@pytest.mark.django_db
+def test_a_manager_overrides_proof_of_value_from_the_project_page(manager, team):
+    project = _in_build(team)
+    client = client_for(manager)
+    assert "Manager&#x27;s override" in client.get(project.get_absolute_url()).content.decode()
+    response = client.post(
+        reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Regulatory deadline", "override": "on"}
+    )
+    assert response.status_code == 302
+    project.refresh_from_db()
+    change = project.phase_changes.last()
+    assert project.phase == Phase.RUN and change.override and change.changed_by == manager
+    assert "manager's override" in client.get(project.get_absolute_url()).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_manager_cannot_make_other_moves_on_a_team_project(manager, team):
+    project = ProjectFactory(team=team)
+    response = client_for(manager).post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"})
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.phase == Phase.CONCEPTION

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('projects', '0004_ledger_sql_helpers'),
+        ('projects', '0005_focusrow_bulk_friendly'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,154 @@
+"""Forms for writing, reviewing, commenting on and importing decision records."""
+from django import forms
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from adr.models import PLACEMENT_QUESTIONS, Adr, Cell, Review
+
+
+class CommaListField(forms.CharField):
+    def to_python(self, value):
+        return [item.strip() for item in (value or "").split(",") if item.strip()]
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, (list, tuple)) else value
+
+
+def _people_field(label):
+    return forms.ModelMultipleChoiceField(
+        label=label, required=False, queryset=User.objects.filter(is_active=True).order_by("username"),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
+def _markdown(label, rows=4, help_text=_("Markdown.")):
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea(attrs={"rows": rows, "data-preview": "1"}))
+
+
+class AdrForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    decided_on = forms.DateField(label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    tags = CommaListField(label=_("Tags"), required=False, help_text=_("Separated by commas."))
+    decision_makers = _people_field(_("Decision-makers"))
+    decision_makers_external = CommaListField(label=_("Decision-makers outside the portal"), required=False)
+    consulted = _people_field(_("Consulted"))
+    consulted_external = CommaListField(label=_("Consulted outside the portal"), required=False)
+    informed = _people_field(_("Informed"))
+    informed_external = CommaListField(label=_("Informed outside the portal"), required=False)
+    context = _markdown(_("Context and problem statement"), 5)
+    drivers = _markdown(_("Decision drivers"), 3, _("Markdown, one driver a bullet."))
+    chosen_option = forms.CharField(label=_("Chosen option"), max_length=200, required=False, help_text=_("The title of one of the options above."))
+    outcome = _markdown(_("Decision outcome: why this option"), 3)
+    consequences = _markdown(_("Consequences"), 3)
+    confirmation = _markdown(_("Confirmation"), 2, _("How compliance will be checked. Markdown."))
+    more_information = _markdown(_("More information"), 2)
+    supersedes = forms.ModelMultipleChoiceField(label=_("Supersedes"), required=False, queryset=Adr.objects.none())
+    relates_to = forms.ModelMultipleChoiceField(label=_("Relates to"), required=False, queryset=Adr.objects.none())
+    reason = forms.CharField(label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Required when the decision is accepted."))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    OPTION_KEYS = ("title", "description", "good", "neutral", "bad")
+
+    def __init__(self, *args, project, adr: Adr | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        others = Adr.objects.filter(project=project).order_by("number")
+        if adr is not None:
+            others = others.exclude(pk=adr.pk)
+        else:
+            del self.fields["reason"]
+        self.fields["supersedes"].queryset = others
+        self.fields["relates_to"].queryset = others
+        self.adr = adr
+
+    def options_from_data(self) -> list[dict]:
+        if not self.is_bound:
+            return list(self.initial.get("options", []))
+        columns = {key: self.data.getlist(f"option_{key}") for key in self.OPTION_KEYS}
+        options = []
+        for index in range(len(columns["title"])):
+            value = {key: (columns[key][index] if index < len(columns[key]) else "") for key in self.OPTION_KEYS}
+            for kind in ("good", "neutral", "bad"):
+                value[kind] = [line.strip() for line in value[kind].splitlines() if line.strip()]
+            options.append(value)
+        return options
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data.pop("version", None)
+        data.pop("reason", None)
+        data["options"] = self.options_from_data()
+        return data
+
+
+class ReviewForm(forms.Form):
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=Review.Verdict.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Markdown."))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data]
+        return [super(MultipleFileField, self).clean(item, initial) for item in files if item] or super().clean(None, initial)
+
+
+class ImportForm(forms.Form):
+    files = MultipleFileField(
+        label=_("Markdown files or a zip"), widget=MultipleFileInput(attrs={"multiple": True, "accept": ".md,.markdown,.zip"}),
+        help_text=_("MADR 2, 3 or 4, Nygard / adr-tools or log4brains files; several at once, or one zip of a folder."),
+    )
+
+
+class DecisionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    project = forms.CharField(required=False)
+    team = forms.CharField(required=False)
+    status = forms.CharField(required=False)
+    tag = forms.CharField(required=False)
+    maker = forms.CharField(required=False)
+
+
+class PlacementForm(forms.Form):
+    knew_tradeoff = forms.BooleanField(required=False)
+    weighed_alternatives = forms.BooleanField(required=False)
+    under_pressure = forms.BooleanField(required=False)
+    hindsight = forms.BooleanField(required=False)
+    cell = forms.ChoiceField(
+        label=_("Cell"), required=False, choices=[("", _("Take the suggestion"))] + list(Cell.choices),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Needed to override the suggestion or to re-judge."))
+    revisit_by = forms.DateField(label=_("Revisit by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Needed for a conscious and reckless shortcut."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, question in PLACEMENT_QUESTIONS:
+            self.fields[key].label = question
+
+    def answers(self) -> dict:
+        return {key: self.cleaned_data.get(key, False) for key, _question in PLACEMENT_QUESTIONS}
+
+
+class MatrixFilterForm(forms.Form):
+    team = forms.CharField(required=False)
+    project = forms.CharField(required=False)
+    since = forms.DateField(required=False)
+    until = forms.DateField(required=False)
+    cell = forms.CharField(required=False)
+
+
+class MoveForm(forms.Form):
+    adr = forms.ModelChoiceField(queryset=Adr.objects.all(), widget=forms.HiddenInput)
+    cell = forms.ChoiceField(label=_("Move to"), choices=Cell.choices)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    revisit_by = forms.DateField(label=_("Revisit by"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                                 help_text=_("Needed for a conscious and reckless shortcut."))

@@ -1,0 +1,335 @@
+"""Decision pages: a project's records, one record (review, comments, history, diff), the editor with
+its live preview, the import upload, and the portfolio-wide /decisions/ list."""
+import io
+import zipfile
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from adr import diff, selectors, services
+from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm
+from adr.models import REMEDIATION_FINISHED, Adr, Cell, Comment, Status
+from projects import permissions
+from projects.forms import add_service_errors
+from projects.markdown import render_markdown
+from projects.models import Project
+
+MAX_UPLOAD_FILES = 500
+
+
+def _project(slug: str) -> Project:
+    return get_object_or_404(Project.objects.select_related("team"), slug=slug)
+
+
+def _adr(project: Project, number: int) -> Adr:
+    try:
+        return selectors.adr_detail(project, number)
+    except Adr.DoesNotExist:
+        raise Http404 from None
+
+
+@require_GET
+def adr_list(request, slug: str) -> HttpResponse:
+    project = _project(slug)
+    return render(request, "adr/adr_list.html", {
+        "project": project, "adrs": selectors.project_adrs(project), "can_edit": permissions.can_edit_project(request.user, project),
+    })
+
+
+def _detail_context(request, adr: Adr, **extra) -> dict:
+    maker_ids = {user.pk for user in adr.decision_makers.all()}
+    can_review = adr.is_proposed and permissions.can_review_decision(
+        request.user, project=adr.project, author_id=adr.author_id, decision_maker_ids=maker_ids
+    )
+    comments = [
+        (comment, permissions.can_remove_comment(request.user, project=adr.project, comment_author_id=comment.author_id))
+        for comment in adr.comments.all()
+    ]
+    revisions = list(adr.revisions.all())
+    placements = list(adr.placements.all())
+    can_place = permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)
+    current = placements[-1] if placements else None
+    tickets = list(adr.remediation_tickets.order_by("pk"))
+    shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
+    unfinished = any(ticket.status not in REMEDIATION_FINISHED for ticket in tickets)
+    return {
+        "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
+        "overdue": shortcut and current.revisit_by < timezone.localdate() and (unfinished or not tickets),
+        "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
+        "placement_form": extra.pop("placement_form", None) or (PlacementForm() if can_place else None),
+        "adr": adr, "project": adr.project, "comments": comments, "revisions": revisions,
+        "can_edit": permissions.can_edit_project(request.user, adr.project), "can_review": can_review,
+        "review_form": extra.pop("review_form", None) or (ReviewForm() if can_review else None),
+        "comment_form": extra.pop("comment_form", None) or CommentForm(),
+        **extra,
+    }
+
+
+@require_GET
+def adr_detail(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    return render(request, "adr/adr_detail.html", _detail_context(request, adr))
+
+
+def _form_context(project: Project, form: AdrForm, adr: Adr | None = None, **extra) -> dict:
+    return {"project": project, "form": form, "adr": adr, "options": form.options_from_data() or [{}], **extra}
+
+
+@require_http_methods(["GET", "POST"])
+def adr_new(request, slug: str) -> HttpResponse:
+    project = _project(slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    if request.method == "GET":
+        initial = {"decision_makers": [request.user.pk]}
+        supersede = request.GET.get("supersedes", "")
+        if supersede.isdigit():
+            initial["supersedes"] = list(Adr.objects.filter(project=project, number=int(supersede)).values_list("pk", flat=True))
+        form = AdrForm(project=project, initial=initial)
+        return render(request, "adr/adr_form.html", _form_context(project, form))
+    form = AdrForm(request.POST, project=project)
+    if form.is_valid():
+        try:
+            adr = services.adr_create(actor=request.user, project=project, **form.service_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s saved as proposed.") % {"code": adr.code})
+            return redirect(adr)
+    return render(request, "adr/adr_form.html", _form_context(project, form), status=400)
+
+
+def _initial(adr: Adr) -> dict:
+    return {
+        **{name: getattr(adr, name) for name in (*services.TEXT_FIELDS, "decided_on", "options", *services.LIST_FIELDS)},
+        **{name: list(getattr(adr, name).all()) for name in (*services.PEOPLE_FIELDS, "supersedes", "relates_to")},
+        "version": adr.version,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def adr_edit(request, slug: str, number: int) -> HttpResponse:
+    project = _project(slug)
+    adr = _adr(project, number)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    if request.method == "GET":
+        form = AdrForm(project=project, adr=adr, initial=_initial(adr))
+        return render(request, "adr/adr_form.html", _form_context(project, form, adr))
+    form = AdrForm(request.POST, project=project, adr=adr)
+    conflict = None
+    if form.is_valid():
+        try:
+            services.adr_update(
+                actor=request.user, adr=adr, expected_version=form.cleaned_data["version"] or 0,
+                reason=form.cleaned_data.get("reason", ""), **form.service_fields(),
+            )
+        except services.AdrConflict as error:
+            conflict = {"message": error.messages[0], "diffs": diff.changes_as_diffs(error.changes)}
+            # The editor has now seen what changed; saving again applies their text over it.
+            data = request.POST.copy()
+            data["version"] = error.adr.version
+            form = AdrForm(data, project=project, adr=adr)
+            form.is_valid()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s saved.") % {"code": adr.code})
+            return redirect(adr)
+    return render(request, "adr/adr_form.html", _form_context(project, form, adr, conflict=conflict), status=409 if conflict else 400)
+
+
+@require_POST
+def adr_preview(request, slug: str) -> HttpResponse:
+    """The live preview: the markdown fields as the record page will show them."""
+    fields = [(AdrForm.base_fields[name].label, render_markdown(request.POST.get(name, ""))) for name in
+              ("context", "drivers", "outcome", "consequences", "confirmation", "more_information") if request.POST.get(name, "").strip()]
+    return render(request, "adr/_preview.html", {"fields": fields, "title": request.POST.get("title", "")})
+
+
+@require_POST
+def adr_review(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            services.adr_review(actor=request.user, adr=adr, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s is now %(status)s.") % {"code": adr.code, "status": Status(form.cleaned_data["verdict"]).label})
+            return redirect(adr)
+    elif not permissions.can_review_decision(request.user, project=adr.project, author_id=adr.author_id,
+                                             decision_maker_ids={user.pk for user in adr.decision_makers.all()}):
+        raise PermissionDenied
+    return render(request, "adr/adr_detail.html", _detail_context(request, adr, review_form=form), status=400)
+
+
+@require_POST
+def adr_place(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    if not (permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)):
+        raise PermissionDenied
+    form = PlacementForm(request.POST)
+    if form.is_valid():
+        try:
+            placement = services.placement_set(
+                actor=request.user, adr=adr, cell=form.cleaned_data["cell"], answers=form.answers(),
+                reason=form.cleaned_data["reason"], revisit_by=form.cleaned_data["revisit_by"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s placed as %(cell)s.") % {"code": adr.code, "cell": placement.get_cell_display()})
+            return redirect(f"{adr.get_absolute_url()}#placement")
+    return render(request, "adr/adr_detail.html", _detail_context(request, adr, placement_form=form), status=400)
+
+
+@require_POST
+def placement_suggest(request, slug: str, number: int) -> HttpResponse:
+    """The questionnaire's suggestion, shown as the answers change."""
+    form = PlacementForm(request.POST)
+    form.is_valid()
+    return HttpResponse(Cell(services.suggest_cell(form.answers())).label)
+
+
+@require_POST
+def comment_add(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.comment_add(actor=request.user, adr=adr, body=form.cleaned_data["body"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(f"{adr.get_absolute_url()}#comments")
+    return render(request, "adr/adr_detail.html", _detail_context(request, adr, comment_form=form), status=400)
+
+
+@require_POST
+def comment_remove(request, slug: str, number: int, comment_id: int) -> HttpResponse:
+    project = _project(slug)
+    comment = get_object_or_404(Comment.objects.select_related("adr__project"), pk=comment_id, adr__project=project, adr__number=number)
+    services.comment_remove(actor=request.user, comment=comment)
+    messages.success(request, _("Comment removed."))
+    return redirect(f"{comment.adr.get_absolute_url()}#comments")
+
+
+@require_GET
+def adr_diff(request, slug: str, number: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    versions = [revision.version for revision in adr.revisions.all()]
+    try:
+        new = int(request.GET.get("to", adr.version))
+        old = int(request.GET.get("from", new - 1))
+    except ValueError:
+        raise Http404 from None
+    if old not in versions or new not in versions:
+        raise Http404
+    return render(request, "adr/adr_diff.html", {
+        "adr": adr, "project": adr.project, "old": old, "new": new, "versions": versions, "diffs": diff.versions_diff(adr, old, new),
+    })
+
+
+def _uploaded_files(uploads) -> list[tuple[str, bytes]]:
+    files = []
+    for upload in uploads:
+        data = upload.read()
+        if upload.name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    members = [info for info in archive.infolist() if not info.is_dir() and not info.filename.startswith("__MACOSX")]
+                    if len(members) > MAX_UPLOAD_FILES:
+                        raise ValidationError({"files": _("A zip holds at most %(count)s files.") % {"count": MAX_UPLOAD_FILES}})
+                    files.extend((info.filename.rsplit("/", 1)[-1], archive.read(info)) for info in members)
+            except zipfile.BadZipFile:
+                raise ValidationError({"files": _("%(name)s is not a readable zip file.") % {"name": upload.name}}) from None
+        else:
+            files.append((upload.name, data))
+    return files
+
+
+@require_http_methods(["GET", "POST"])
+def adr_import(request, slug: str) -> HttpResponse:
+    project = _project(slug)
+    if not permissions.can_edit_project(request.user, project):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    reports = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            reports = services.adr_import(actor=request.user, project=project, files=_uploaded_files(form.cleaned_data["files"]))
+        except ValidationError as error:
+            add_service_errors(form, error)
+    status = 400 if request.method == "POST" and reports is None else 200
+    return render(request, "adr/adr_import.html", {"project": project, "form": form, "reports": reports}, status=status)
+
+
+@require_GET
+def decision_list(request) -> HttpResponse:
+    form = DecisionFilterForm(request.GET)
+    form.is_valid()
+    filters = {name: (form.cleaned_data.get(name) or "").strip() for name in ("q", "project", "team", "status", "tag", "maker")}
+    page = Paginator(selectors.decision_list(**filters), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page, "filters": filters, "choices": selectors.filter_choices(), "statuses": Status.choices,
+        "query": query.urlencode(), "stale": selectors.stale_adrs()[:10],
+    }
+    template = "adr/decision_list.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+def _matrix_context(request, move_form: MoveForm | None = None) -> dict:
+    form = MatrixFilterForm(request.GET)
+    form.is_valid()
+    filters = {name: form.cleaned_data.get(name) or "" for name in ("team", "project", "since", "until", "cell")}
+    query = request.GET.copy()
+    query.pop("cell", None)
+    return {
+        **selectors.matrix(**{name: value or None if name in ("since", "until") else value for name, value in filters.items()}),
+        "filters": filters, "choices": selectors.filter_choices(), "query": query.urlencode(),
+        "chart": selectors.matrix_by_quarter(team=filters["team"], project=filters["project"]),
+        "move_form": move_form or MoveForm(), "cell_choices": Cell.choices,
+    }
+
+
+@require_GET
+def decision_matrix(request) -> HttpResponse:
+    context = _matrix_context(request)
+    template = "adr/matrix.html"
+    if request.htmx and context["listed"] is not None:
+        template += "#listed"
+    return render(request, template, context)
+
+
+@require_POST
+def decision_matrix_move(request) -> HttpResponse:
+    """Move a card to another cell (drag and drop or the menu): a new, dated and signed placement."""
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        adr = form.cleaned_data["adr"]
+        try:
+            services.placement_set(
+                actor=request.user, adr=adr, cell=form.cleaned_data["cell"], reason=form.cleaned_data["reason"],
+                revisit_by=form.cleaned_data["revisit_by"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(code)s of %(project)s moved to %(cell)s.") % {
+                "code": adr.code, "project": adr.project.name, "cell": Cell(form.cleaned_data["cell"]).label,
+            })
+            return redirect(f"{reverse('decision_matrix')}?{request.GET.urlencode()}")
+    return render(request, "adr/matrix.html", _matrix_context(request, move_form=form), status=400)

@@ -1,0 +1,96 @@
+"""A decision's life in Chromium: written with a live preview, accepted by a second person,
+superseded by a new decision, and found again through search."""
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from adr.models import Adr
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, TeamFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_server, username):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def accept_as_second_person(lea, live_server):
+    log_in(lea, live_server, "lea")
+    lea.goto(f"{live_server.url}/projects/churn-prediction/adrs/1/")
+    lea.get_by_label("Accepted").check()
+    lea.locator("form[action$='/review/']").get_by_role("textbox", name="Comment").fill("Agreed at the decision meeting.")
+    lea.get_by_role("button", name="Sign off").click()
+    expect(lea.get_by_text("ADR-0001 is now Accepted.")).to_be_visible()
+    expect(lea.get_by_role("region", name="Sign-offs")).to_contain_text("Agreed at the decision meeting.")
+    screenshot(lea, "adr-accepted")
+
+
+def test_write_accept_supersede_and_find_a_decision(browser, page, live_server):
+    team = TeamFactory(name="Customer Analytics", slug="customer-analytics")
+    MembershipFactory(team=team, user=UserFactory(username="sam", first_name="Sam", last_name="Okafor"))
+    MembershipFactory(team=team, user=UserFactory(username="lea", first_name="Léa", last_name="Lambert"), role="lead")
+    ProjectFactory(team=team, slug="churn-prediction", name="Churn prediction")
+
+    log_in(page, live_server, "sam")
+    page.get_by_role("link", name="Decisions").click()
+    page.goto(f"{live_server.url}/projects/churn-prediction/adrs/")
+    page.get_by_role("link", name="Write a decision").click()
+    page.get_by_role("textbox", name="Title", exact=True).fill("Score churn in a nightly batch")
+    page.get_by_label("Context and problem statement").fill("Offers go out **monthly**; nobody needs fresher scores.")
+    preview = page.locator("#adr-preview")
+    expect(preview.locator("strong")).to_have_text("monthly")
+    page.get_by_placeholder("Option title").first.fill("Nightly batch")
+    page.get_by_role("button", name="Add an option").click()
+    page.get_by_placeholder("Option title").nth(1).fill("Real-time API")
+    page.get_by_role("button", name="Add an option").click()
+    page.get_by_placeholder("Option title").nth(2).fill("Throwaway option")
+    page.get_by_role("button", name="Remove").nth(2).click()
+    expect(page.get_by_placeholder("Option title")).to_have_count(2)
+    page.get_by_label("Chosen option").fill("Nightly batch")
+    page.get_by_label("Decision outcome: why this option").fill("The usage is monthly.")
+    screenshot(page, "adr-write")
+    page.get_by_role("button", name="Save as proposed").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ADR-0001")
+    expect(page.get_by_text("Proposed", exact=True)).to_be_visible()
+    expect(page.get_by_text("Review this decision")).to_have_count(0)
+
+    second = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    lea = second.new_page()
+    lea.set_default_timeout(10_000)
+    try:
+        accept_as_second_person(lea, live_server)
+    finally:
+        second.close()
+
+    page.reload()
+    page.get_by_role("link", name="Supersede with a new decision").click()
+    page.get_by_role("textbox", name="Title", exact=True).fill("Score churn in real time on the event stream")
+    page.get_by_label("Context and problem statement").fill("Offers now go out daily from the app.")
+    page.get_by_role("button", name="Save as proposed").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ADR-0002")
+    expect(page.get_by_role("link", name=re.compile("ADR-0001 Score churn in a nightly batch"))).to_be_visible()
+
+    page.goto(f"{live_server.url}/projects/churn-prediction/adrs/1/")
+    expect(page.get_by_text("Superseded", exact=True)).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("ADR-0002"))).to_be_visible()
+
+    page.get_by_role("link", name="Decisions").first.click()
+    page.get_by_label("Search title and content").fill("fresher scores")
+    page.get_by_role("button", name="Filter").click()
+    results = page.locator("#results tbody tr")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("Score churn in a nightly batch")
+    expect(results.first).to_contain_text("Superseded")
+    shared = page.url
+    assert "q=fresher" in shared
+    page.goto(shared)
+    expect(page.locator("#results tbody tr")).to_have_count(1)
+    screenshot(page, "adr-search")
+    assert Adr.objects.get(number=1).status == "superseded"

@@ -1,0 +1,78 @@
+"""A manager uploads a FOCUS export, watches the import finish, and reads a project's ledger."""
+import threading
+from datetime import date
+
+import pytest
+
+from projects.ledger import tasks
+from tests.browser.conftest import screenshot
+from tests.factories import PASSWORD, ProjectFactory, TeamFactory, make_manager
+from tests.ledger.focus_files import row, tag, write
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_imports_focus_file_and_sees_chart_and_unallocated_total(page, live_server, login, tmp_path, monkeypatch, settings):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    team = TeamFactory(name="Risk & Fraud", slug="risk-fraud")
+    ProjectFactory(team=team, slug="fraud-scoring", name="Fraud scoring", phase="run")
+    manager = make_manager(username="maria")
+    today = date.today()
+    month = f"{today:%Y-%m}-01T00:00:00Z"
+    rows = [row(Tags=tag("fraud-scoring"), EffectiveCost="120.5", ChargePeriodStart=month, BillingPeriodStart=month) for _ in range(30)]
+    rows += [row(EffectiveCost="42.25", ServiceName="Shared storage", ChargePeriodStart=month, BillingPeriodStart=month)]
+    path = write(tmp_path / "focus-export.csv", rows)
+    # The worker is a thread started once the page shows the queued import, as a real worker would pick it up.
+    queued = []
+    monkeypatch.setattr(tasks.import_focus, "delay", lambda import_id: queued.append(import_id))
+
+    login("maria", PASSWORD)
+    page.get_by_role("link", name="Ledger").click()
+    page.get_by_label("FOCUS CSV file").set_input_files(str(path))
+    page.get_by_role("button", name="Import", exact=True).click()
+
+    progress = page.get_by_role("progressbar", name="Import progress")
+    progress.wait_for()
+    screenshot(page, "ledger-import-progress")
+    worker = threading.Thread(target=tasks.import_focus, args=(queued[0],))
+    worker.start()
+    worker.join()
+    page.get_by_text("Imported", exact=True).wait_for()
+    assert progress.count() == 0
+    assert page.get_by_test_id("unallocated-total").inner_text() == "42.25 EUR"
+    screenshot(page, "ledger-home")
+
+    page.goto(f"{live_server.url}/projects/fraud-scoring/ledger/")
+    assert page.locator("#ledger-chart").is_visible()
+    assert page.get_by_role("row", name=today.strftime("%b %Y")).is_visible()
+    assert "3,615.00" in page.get_by_role("row", name=today.strftime("%b %Y")).inner_text()
+    assert "42.25 EUR" in page.get_by_test_id("unallocated").inner_text()
+    screenshot(page, "ledger-project")
+
+
+def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
+    from tests.factories import MembershipFactory, UserFactory
+
+    team = TeamFactory(name="Customer Analytics", slug="customer-analytics")
+    ProjectFactory(team=team, slug="churn-prediction", name="Churn prediction", phase="build")
+    MembershipFactory(team=team, user=UserFactory(username="sam"))
+
+    login("sam", PASSWORD)
+    page.goto(f"{live_server.url}/projects/churn-prediction/ledger/")
+    form = page.get_by_role("form", name="Add a value")
+    form.get_by_label("Amount").fill("2500")
+    form.get_by_role("button", name="Add value").click()
+    page.locator("#id_value-evidence-error").wait_for()
+    form = page.get_by_role("form", name="Add a value")
+    form.get_by_label("Amount").fill("2500")
+    form.get_by_label("Evidence").fill("Retention campaign: **212 customers kept**, measured against a control group.")
+    form.get_by_role("button", name="Add value").click()
+    page.get_by_text("Value recorded.").wait_for()
+    assert page.locator("#ledger-entries strong", has_text="212 customers kept").is_visible()
+    screenshot(page, "ledger-value-added")
+
+    row = page.get_by_role("row", name="212 customers kept")
+    row.get_by_label("Reason for voiding").fill("Control group was too small")
+    row.get_by_role("button", name="Void").click()
+    page.get_by_text("Entry voided.").wait_for()
+    assert page.get_by_text("No value entries.").is_visible()
