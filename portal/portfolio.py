@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField, Case, Count, DecimalField, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Q, QuerySet,
+    BooleanField, Case, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
     Subquery, Sum, Value, When, Window,
 )
 from django.db.models.expressions import RawSQL
@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
+from adr.models import Adr, Cell, Placement, Status
+from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import value_freed
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
@@ -37,6 +39,7 @@ FLAGS = {
     "decommission": _("Decommission open"),
     "waiting": _("Waiting for approval"),
     "overdue": _("Overdue reckless decisions"),
+    "unremediated": _("Reckless decisions without remediation"),
     "stale": _("Stale proposed ADRs"),
 }
 SORTS = {
@@ -86,10 +89,31 @@ def _zombie_expression():
     )
 
 
+def _count(queryset: QuerySet) -> Coalesce:
+    """How many rows of a correlated queryset, as one scalar subquery (no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def open_reckless(adrs: QuerySet) -> QuerySet:
+    """Decisions in force (proposed or accepted) whose latest placement is conscious and reckless."""
+    latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk").values("cell")[:1]
+    return adrs.filter(status__in=[Status.PROPOSED, Status.ACCEPTED]).alias(cell=Subquery(latest)).filter(
+        cell=Cell.CONSCIOUS_RECKLESS
+    )
+
+
 def _decision_annotations() -> dict:
-    """Open conscious+reckless decisions, the overdue ones, and stale proposed ADRs per project."""
-    zero = Value(0, output_field=IntegerField())
-    return {"open_decisions": zero, "overdue_decisions": zero, "stale_adrs": zero}
+    """Per project, from the ADR app's matrix: open conscious+reckless decisions, the overdue ones
+    (past their revisit date with the remediation unfinished or missing), those without any remediation
+    ticket, and stale proposed ADRs."""
+    mine = {"project": OuterRef("pk")}
+    return {
+        "open_decisions": _count(open_reckless(Adr.objects.filter(**mine))),
+        "overdue_decisions": _count(overdue_shortcuts().filter(**mine)),
+        "unremediated_decisions": _count(no_remediation(Adr.objects.filter(**mine).exclude(status=Status.REJECTED))),
+        "stale_adrs": _count(stale_adrs().filter(**mine)),
+    }
 
 
 def portfolio_queryset(*, today: date | None = None) -> QuerySet[Project]:
@@ -178,7 +202,8 @@ def apply_filters(queryset: QuerySet[Project], filters: Filters) -> QuerySet[Pro
     flag_filters = {
         "underwater": Q(underwater=True), "zombie": Q(zombie=True), "decommission": Q(decommission_id__isnull=False),
         "waiting": Q(decommission_state=DecommissionRequest.State.PROPOSED),
-        "overdue": Q(overdue_decisions__gt=0), "stale": Q(stale_adrs__gt=0),
+        "overdue": Q(overdue_decisions__gt=0), "unremediated": Q(unremediated_decisions__gt=0),
+        "stale": Q(stale_adrs__gt=0),
     }
     if filters.flag:
         queryset = queryset.filter(flag_filters[filters.flag])
@@ -282,12 +307,13 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
         if row["overdue_decisions"]:
             overdue.items.append(AlertItem(
                 row["name"], str(_("%(count)s reckless decision(s) past their revisit date")) % {"count": row["overdue_decisions"]},
-                _decisions_url(row["slug"]), str(_("Revisit")), project_url,
+                reverse("decision_matrix") + "?" + urlencode({"project": row["slug"]}), str(_("Revisit")), project_url,
             ))
         if row["stale_adrs"]:
             stale.items.append(AlertItem(
                 row["name"], str(_("%(count)s ADR(s) proposed long ago and still undecided")) % {"count": row["stale_adrs"]},
-                _decisions_url(row["slug"]), str(_("Review")), project_url,
+                reverse("decision_list") + "?" + urlencode({"project": row["slug"], "status": "stale"}), str(_("Review")),
+                project_url,
             ))
     for share in shares.values():
         if share.level == "alert":
@@ -299,13 +325,9 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
     return [alert for alert in (underwater, overdue, overcap, zombie, waiting, stale) if alert.items]
 
 
-def _decisions_url(slug: str) -> str:
-    return reverse("project_detail", kwargs={"slug": slug})
-
-
 ROW_FIELDS = (
     "pk", "name", "slug", "team_id", "team__name", "phase", "cost", "value", "underwater", "zombie", "toil_minutes",
-    "decommission_id", "decommission_state", "open_decisions", "overdue_decisions", "stale_adrs",
+    "decommission_id", "decommission_state", "open_decisions", "overdue_decisions", "unremediated_decisions", "stale_adrs",
 )
 
 
@@ -391,7 +413,7 @@ CSV_COLUMNS = (
     ("name", _("Project")), ("team", _("Team")), ("phase", _("Phase")), ("cost", _("Run cost (window)")),
     ("value", _("Realized value (window)")), ("ratio", _("Value ÷ cost")), ("toil_hours", _("Toil hours (window)")),
     ("team_toil_percent", _("Team toil share %")), ("open_decisions", _("Open conscious+reckless decisions")),
-    ("overdue_decisions", _("Overdue decisions")), ("health", _("Health score")), ("underwater", _("Underwater")),
+    ("overdue_decisions", _("Overdue decisions")), ("unremediated_decisions", _("Decisions without remediation")), ("health", _("Health score")), ("underwater", _("Underwater")),
     ("zombie", _("Zombie costs")), ("decommission", _("Decommission")), ("url", _("Address")),
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -414,7 +436,7 @@ def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], base_url
             project.name, project.team.name, phases[project.phase], f"{project.cost:.2f}", f"{project.value:.2f}",
             "" if project.ratio is None else f"{project.ratio:.2f}", f"{project.toil_minutes / 60:.1f}",
             "" if share is None or share.percent is None else share.percent, project.open_decisions,
-            project.overdue_decisions, "" if project.health is None else project.health,
+            project.overdue_decisions, project.unremediated_decisions, "" if project.health is None else project.health,
             "yes" if project.underwater else "no", "yes" if project.zombie else "no",
             states.get(project.decommission_state, ""), base_url + project.get_absolute_url(),
         )]

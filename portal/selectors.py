@@ -2,6 +2,8 @@
 from django.contrib.auth.models import User
 from django.db.models import Count
 
+from adr.models import REMEDIATION_FINISHED, Adr, Status
+from adr.selectors import overdue_shortcuts
 from portal.portfolio import portfolio_queryset
 from projects import permissions
 from projects.decommission.models import ChecklistItem, DecommissionRequest
@@ -34,7 +36,16 @@ def my_work(user: User) -> dict:
         .select_related("project", "requested_by").order_by("created_at")
         if permissions.can_approve(user) else DecommissionRequest.objects.none()
     )
+    to_review = (
+        Adr.objects.filter(status=Status.PROPOSED, decision_makers=user).exclude(author=user)
+        .select_related("project").order_by("created_at")
+    )
+    overdue_tickets = (
+        ToilItem.objects.filter(owner=user, remediates__in=overdue_shortcuts().values("pk"))
+        .exclude(status__in=REMEDIATION_FINISHED).select_related("project", "remediates").order_by("project__name", "title")
+    )
     return {
         "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,
+        "adrs_to_review": to_review, "overdue_tickets": overdue_tickets,
         "checklist_items": checklist, "approvals": approvals, "is_manager": permissions.can_approve(user),
     }

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from adr.models import Cell, Placement
 from portal import portfolio
 from projects.decommission.services import decommission_request
 from projects.ledger.models import LedgerMonth, LedgerStatus
@@ -16,7 +17,7 @@ from projects.models import HealthCheck, Phase, Project
 from projects.selectors import project_health
 from tests.conftest import client_for
 from tests.factories import (
-    CostEntryFactory, MembershipFactory, ProjectFactory, TeamFactory, TimeLogFactory, ToilItemFactory, UserFactory,
+    AdrFactory, CostEntryFactory, MembershipFactory, ProjectFactory, TeamFactory, TimeLogFactory, ToilItemFactory, UserFactory,
     ValueEntryFactory,
 )
 
@@ -287,6 +288,10 @@ def make_portfolio(count: int) -> None:
                      window_cost=Decimal(300 + index % 7 * 150), window_value=Decimal(index % 5 * 180), computed_at=now)
         for index, project in enumerate(projects)
     )
+    author = UserFactory()
+    for project in projects[:: max(1, count // 5)]:
+        adr = AdrFactory(project=project, author=author)
+        Placement.objects.create(adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=author, revisit_by=date(2020, 1, 1))
 
 
 @pytest.mark.parametrize("count", [10, 2000])
