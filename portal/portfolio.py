@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import (
-    BooleanField, Case, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
+    BooleanField, Case, DateTimeField, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
     Subquery, Sum, Value, When, Window,
 )
 from django.db.models.expressions import RawSQL
@@ -75,17 +75,20 @@ def trailing_window(today: date | None = None) -> tuple[date, date]:
 
 def _zombie_expression():
     """Retired, with a live cost dated after the retirement day (UTC), as in the decommission watch."""
-    retired_on = TruncDate("project__phase_changed_at", tzinfo=timezone.UTC)
-    later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True).alias(
-        retired_on=retired_on
-    ).filter(incurred_on__gt=F("retired_on"))
+    # The retirement day comes from the outer row: joining the project again inside would scan it per row.
+    retired_on = TruncDate(
+        ExpressionWrapper(OuterRef("phase_changed_at"), output_field=DateTimeField()), tzinfo=timezone.UTC
+    )
+    later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True, incurred_on__gt=retired_on)
     later_row = FocusRow.objects.filter(
         project=OuterRef("pk"), replaced_by__isnull=True, focus_import__voided_at__isnull=True,
         focus_import__status=FocusImport.Status.DONE,
-    ).alias(retired_on=retired_on, day=TruncDate("charge_period_start", tzinfo=timezone.UTC)).filter(day__gt=F("retired_on"))
-    return ExpressionWrapper(
-        Q(phase=Phase.RETIRED, phase_changed_at__isnull=False) & (Exists(later_entry) | Exists(later_row)),
-        output_field=BooleanField(),
+    ).alias(day=TruncDate("charge_period_start", tzinfo=timezone.UTC)).filter(day__gt=retired_on)
+    # CASE keeps PostgreSQL from probing the costs of projects that are not retired.
+    return Case(
+        When(Q(phase=Phase.RETIRED, phase_changed_at__isnull=False),
+             then=ExpressionWrapper(Exists(later_entry) | Exists(later_row), output_field=BooleanField())),
+        default=Value(False), output_field=BooleanField(),
     )
 
 
@@ -116,16 +119,27 @@ def _decision_annotations() -> dict:
     }
 
 
-def portfolio_queryset(*, today: date | None = None) -> QuerySet[Project]:
-    """Every project with its portfolio figures, ready to filter, sort and page in SQL."""
+def _toil_logs(today: date | None = None) -> QuerySet[TimeLog]:
     start, end = trailing_window(today)
-    toil = (
-        TimeLog.objects.filter(
-            item__project=OuterRef("pk"), item__classification=ToilItem.Classification.TOIL,
-            logged_on__gte=start, logged_on__lt=end,
-        )
-        .order_by().values("item__project").annotate(total=Sum("minutes")).values("total")
+    return TimeLog.objects.filter(item__classification=ToilItem.Classification.TOIL, logged_on__gte=start, logged_on__lt=end)
+
+
+def toil_minutes_by_project(*, today: date | None = None) -> dict[int, int]:
+    """Toil minutes logged per project over the trailing window, in one grouped query: a correlated
+    subquery per project costs a hundred times more on a large portfolio."""
+    return dict(_toil_logs(today).order_by().values_list("item__project_id").annotate(total=Sum("minutes")))
+
+
+def with_toil_minutes(queryset: QuerySet[Project], *, today: date | None = None) -> QuerySet[Project]:
+    """The same figure per row, in SQL: only for sorting the table by it."""
+    per_project = (
+        _toil_logs(today).filter(item__project=OuterRef("pk")).order_by().values("item__project").annotate(total=Sum("minutes")).values("total")
     )
+    return queryset.annotate(toil_minutes=Coalesce(Subquery(per_project, output_field=IntegerField()), Value(0)))
+
+
+def portfolio_queryset() -> QuerySet[Project]:
+    """Every project with its portfolio figures, ready to filter, sort and page in SQL."""
     open_request = DecommissionRequest.objects.filter(project=OuterRef("pk"), state__in=DecommissionRequest.OPEN_STATES)
     cost = Coalesce(F("ledger_status__window_cost"), ZERO)
     value = Coalesce(F("ledger_status__window_value"), ZERO)
@@ -137,7 +151,6 @@ def portfolio_queryset(*, today: date | None = None) -> QuerySet[Project]:
             ratio=Case(When(ledger_status__window_cost__gt=0, then=F("value") / F("cost")), default=None, output_field=MONEY),
             underwater=Coalesce(F("ledger_status__underwater"), Value(False)),
             zombie=_zombie_expression(),
-            toil_minutes=Coalesce(Subquery(toil, output_field=IntegerField()), Value(0)),
             decommission_id=Subquery(open_request.values("pk")[:1]),
             decommission_state=Subquery(open_request.values("state")[:1]),
             phase_rank=Case(*[When(phase=phase, then=Value(rank)) for phase, rank in PHASE_RANK.items()], output_field=IntegerField()),
@@ -207,6 +220,8 @@ def apply_filters(queryset: QuerySet[Project], filters: Filters) -> QuerySet[Pro
     }
     if filters.flag:
         queryset = queryset.filter(flag_filters[filters.flag])
+    if filters.sort == "toil":
+        queryset = with_toil_minutes(queryset)
     order = F(SORTS[filters.sort])
     order = order.desc(nulls_last=True) if filters.descending else order.asc(nulls_last=True)
     return queryset.order_by(order, "name", "pk")
@@ -270,6 +285,24 @@ class Alert:
     more_url: str = ""
 
 
+class _Urls:
+    """Addresses for many rows: reverse() once per pattern, then fill in; reverse() per row costs more
+    than the whole query on a large portfolio."""
+
+    def __init__(self):
+        marker = "__key__"
+        self.patterns = {
+            name: reverse(name, kwargs={key: marker if key == "slug" else 999999999}).replace("999999999", marker)
+            for name, key in (
+                ("project_detail", "slug"), ("decommission_new", "slug"), ("ledger:project_ledger", "slug"),
+                ("decommission_detail", "pk"), ("team_detail", "slug"),
+            )
+        }
+
+    def __call__(self, name: str, key) -> str:
+        return self.patterns[name].replace("__key__", str(key))
+
+
 def _money(amount) -> str:
     return f"{Decimal(amount or 0):,.0f} {settings.PORTAL_BASE_CURRENCY}"
 
@@ -283,26 +316,31 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
     overdue = Alert("overdue", str(_("Overdue reckless decisions")), more_url=f"{portfolio}?flag=overdue")
     stale = Alert("stale", str(_("Stale proposed ADRs")), more_url=f"{portfolio}?flag=stale")
     overcap = Alert("overcap", str(_("Teams above the toil cap")))
+    url_for = _Urls()
+    labels = {
+        "see": str(_("See the request")), "request": str(_("Request decommissioning")),
+        "window": str(_("cost %(cost)s, value %(value)s over the trailing window")),
+    }
     for row in rows:
-        project_url = reverse("project_detail", kwargs={"slug": row["slug"]})
+        project_url = url_for("project_detail", row["slug"])
         if row["underwater"]:
             if row["decommission_id"]:
-                url, action = reverse("decommission_detail", kwargs={"pk": row["decommission_id"]}), str(_("See the request"))
+                url, action = url_for("decommission_detail", row["decommission_id"]), labels["see"]
             else:
-                url, action = reverse("decommission_new", kwargs={"slug": row["slug"]}), str(_("Request decommissioning"))
-            detail = str(_("cost %(cost)s, value %(value)s over the trailing window")) % {
+                url, action = url_for("decommission_new", row["slug"]), labels["request"]
+            detail = labels["window"] % {
                 "cost": _money(row["cost"]), "value": _money(row["value"])}
             underwater.items.append(AlertItem(row["name"], detail, url, action, project_url))
         if row["zombie"]:
             zombie.items.append(AlertItem(
                 row["name"], str(_("retired, yet costs keep arriving")),
-                reverse("ledger:project_ledger", kwargs={"slug": row["slug"]}),
+                url_for("ledger:project_ledger", row["slug"]),
                 str(_("See the costs")), project_url,
             ))
         if row["decommission_state"] == DecommissionRequest.State.PROPOSED:
             waiting.items.append(AlertItem(
                 row["name"], str(_("requested, no manager has decided yet")),
-                reverse("decommission_detail", kwargs={"pk": row["decommission_id"]}), str(_("Approve or reject")), project_url,
+                url_for("decommission_detail", row["decommission_id"]), str(_("Approve or reject")), project_url,
             ))
         if row["overdue_decisions"]:
             overdue.items.append(AlertItem(
@@ -320,29 +358,33 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
             overcap.items.append(AlertItem(
                 share.name, str(_("%(percent)s%% of last week's capacity went to toil")) % {"percent": share.percent},
                 reverse("toil:board") + "?" + urlencode({"team": share.slug}), str(_("See the toil")),
-                reverse("team_detail", kwargs={"slug": share.slug}),
+                url_for("team_detail", share.slug),
             ))
     return [alert for alert in (underwater, overdue, overcap, zombie, waiting, stale) if alert.items]
 
 
 ROW_FIELDS = (
-    "pk", "name", "slug", "team_id", "team__name", "phase", "cost", "value", "underwater", "zombie", "toil_minutes",
+    "pk", "name", "slug", "team_id", "team__name", "phase", "cost", "value", "underwater", "zombie",
     "decommission_id", "decommission_state", "open_decisions", "overdue_decisions", "unremediated_decisions", "stale_adrs",
 )
 
 
-def portfolio_rows(*, today: date | None = None) -> list[dict]:
-    """Every project's figures and the portfolio totals (window sums, in the same query)."""
-    return list(
-        portfolio_queryset(today=today)
+def portfolio_rows(*, today: date | None = None, base: QuerySet[Project] | None = None) -> list[dict]:
+    """Every project's figures and the portfolio totals (window sums, in the same query), with the
+    toil minutes of each project (a second, grouped query)."""
+    rows = list(
+        (portfolio_queryset() if base is None else base)
         .annotate(
             total_cost=Window(Sum("ledger_status__window_cost")),
             total_value=Window(Sum("ledger_status__window_value")),
-            total_toil_minutes=Window(Sum("toil_minutes")),
         )
         .order_by("name", "pk")
-        .values(*ROW_FIELDS, "total_cost", "total_value", "total_toil_minutes")
+        .values(*ROW_FIELDS, "total_cost", "total_value")
     )
+    toil = toil_minutes_by_project(today=today)
+    for row in rows:
+        row["toil_minutes"] = toil.get(row["pk"], 0)
+    return rows
 
 
 PHASE_COLOURS = {
@@ -358,12 +400,13 @@ def bubble_data(rows: list[dict]) -> dict:
         phase: {"label": str(labels[phase]), "backgroundColor": colour + "99", "borderColor": colour, "data": []}
         for phase, colour in PHASE_COLOURS.items()
     }
+    url_for = _Urls()
     for row in rows:
         hours = row["toil_minutes"] / 60
         datasets[row["phase"]]["data"].append({
-            "x": float(round(row["cost"], 2)), "y": float(round(row["value"], 2)),
+            "x": round(float(row["cost"]), 2), "y": round(float(row["value"]), 2),
             "r": round(min(30.0, 4 + hours ** 0.5 * 1.5), 1), "hours": round(hours, 1),
-            "name": row["name"], "url": reverse("project_detail", kwargs={"slug": row["slug"]}),
+            "name": row["name"], "url": url_for("project_detail", row["slug"]),
         })
     return {"datasets": [dataset for dataset in datasets.values() if dataset["data"]],
             "currency": settings.PORTAL_BASE_CURRENCY}
@@ -394,10 +437,11 @@ def totals(rows: list[dict], shares: dict[int, TeamShare], *, today: date | None
     )
 
 
-def portfolio_overview(*, today: date | None = None) -> dict:
-    """Alerts, totals, chart and team shares: what the page shows above the table, in four queries."""
+def portfolio_overview(*, today: date | None = None, base: QuerySet[Project] | None = None) -> dict:
+    """Alerts, totals, chart and team shares: what the page shows above the table, in five queries.
+    `base` is the page's portfolio_queryset(): building one is not free, so the page builds it once."""
     teams = list(Team.objects.order_by("name"))
-    rows = portfolio_rows(today=today)
+    rows = portfolio_rows(today=today, base=base)
     shares = team_shares(teams, today=today)
     return {
         "teams": teams,
@@ -425,7 +469,7 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], base_url: str):
+def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], toil: dict[int, int], base_url: str):
     """The header and one line per project of the filtered list, every cell neutralised."""
     phases = dict(Phase.choices)
     states = dict(DecommissionRequest.State.choices)
@@ -434,7 +478,7 @@ def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], base_url
         share = shares.get(project.team_id)
         yield [csv_safe(cell) for cell in (
             project.name, project.team.name, phases[project.phase], f"{project.cost:.2f}", f"{project.value:.2f}",
-            "" if project.ratio is None else f"{project.ratio:.2f}", f"{project.toil_minutes / 60:.1f}",
+            "" if project.ratio is None else f"{project.ratio:.2f}", f"{toil.get(project.pk, 0) / 60:.1f}",
             "" if share is None or share.percent is None else share.percent, project.open_decisions,
             project.overdue_decisions, project.unremediated_decisions, "" if project.health is None else project.health,
             "yes" if project.underwater else "no", "yes" if project.zombie else "no",

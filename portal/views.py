@@ -48,13 +48,15 @@ def _headers(filters: portfolio.Filters) -> list[dict]:
 
 @require_GET
 def portfolio_page(request) -> HttpResponse:
-    overview = portfolio.portfolio_overview()
+    base = portfolio.portfolio_queryset()
+    overview = portfolio.portfolio_overview(base=base)
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in overview["teams"]})
-    queryset = portfolio.with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
+    queryset = portfolio.with_health(portfolio.apply_filters(base, filters))
     page = Paginator(queryset, portfolio.PAGE_SIZE).get_page(filters.page)
-    shares = overview["shares"]
+    shares, toil = overview["shares"], {row["pk"]: row["toil_minutes"] for row in overview["rows"]}
     for project in page:
         project.team_share = shares.get(project.team_id)
+        project.toil_minutes = toil.get(project.pk, 0)
     context = {
         **overview,
         "filters": filters,
@@ -81,7 +83,9 @@ def portfolio_csv(request) -> StreamingHttpResponse:
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in teams})
     queryset = portfolio.with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
     writer = csv.writer(_Echo())
-    rows = portfolio.csv_rows(queryset, portfolio.team_shares(teams), request.build_absolute_uri("/").rstrip("/"))
+    rows = portfolio.csv_rows(
+        queryset, portfolio.team_shares(teams), portfolio.toil_minutes_by_project(), request.build_absolute_uri("/").rstrip("/")
+    )
     response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
     return response

@@ -323,3 +323,33 @@ def test_portfolio_is_in_the_navigation_after_home(member):
 def test_everyone_logged_in_may_read_it(org):
     reader = UserFactory()
     assert client_for(reader).get("/portfolio/").status_code == 200
+
+
+def test_project_panel_shows_the_projects_flags_in_a_fixed_number_of_queries(org, django_assert_max_num_queries):
+    from django.template import Context, Template
+
+    template = Template("{% load portfolio_tags %}{% portfolio_project_panel project %}")
+    project = Project.objects.select_related("team").get(slug="churn-model")
+    with django_assert_max_num_queries(1):
+        html = template.render(Context({"project": project}))
+    assert "Underwater" in html and "0.25" in html
+    quiet = Project.objects.select_related("team").get(slug="fraud-scoring")
+    assert "No flag raised." in template.render(Context({"project": quiet}))
+
+
+def test_toil_hours_count_the_trailing_window_and_sort_the_table(team, member):
+    busy = ProjectFactory(team=team, name="Busy", slug="busy")
+    calm = ProjectFactory(team=team, name="Calm", slug="calm")
+    start, end = portfolio.trailing_window()
+    item = ToilItemFactory(project=busy)
+    TimeLogFactory(item=item, user=member, logged_on=start, minutes=120)
+    TimeLogFactory(item=item, user=member, logged_on=end - timedelta(days=1), minutes=60)
+    TimeLogFactory(item=item, user=member, logged_on=end, minutes=600)  # the running month: outside the window
+    engineering = ToilItemFactory(project=calm, classification="engineering")
+    TimeLogFactory(item=engineering, user=member, logged_on=start, minutes=900)  # not toil
+    client = client_for(member)
+    response = client.get("/portfolio/?sort=-toil")
+    assert [(project.slug, project.toil_minutes) for project in response.context["page"]] == [("busy", 180), ("calm", 0)]
+    assert [project.slug for project in client.get("/portfolio/?sort=toil").context["page"]] == ["calm", "busy"]
+    rows = read_csv(client.get("/portfolio/export.csv?sort=-toil"))
+    assert [(row[0], row[6]) for row in rows[1:]] == [("Busy", "3.0"), ("Calm", "0.0")]

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from adr.models import Cell, Placement, Status
-from portal.portfolio import csv_rows, portfolio_queryset, team_shares, with_health
+from portal.portfolio import csv_rows, portfolio_queryset, team_shares, toil_minutes_by_project, with_health
 from projects.models import Team
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, ToilItemFactory, UserFactory
@@ -84,7 +84,7 @@ def test_reckless_decision_without_remediation_is_flagged(team, member):
 
 def test_csv_carries_the_decision_counts(decisions):
     teams = list(Team.objects.all())
-    rows = list(csv_rows(with_health(portfolio_queryset().filter(slug="late-shortcut")), team_shares(teams), "http://x"))
+    rows = list(csv_rows(with_health(portfolio_queryset().filter(slug="late-shortcut")), team_shares(teams), toil_minutes_by_project(), "http://x"))
     line = dict(zip(rows[0], rows[1]))
     assert line["Open conscious+reckless decisions"] == "1" and line["Overdue decisions"] == "1"
 
