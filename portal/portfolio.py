@@ -48,7 +48,6 @@ SORTS = {
 }
 PHASE_RANK = {phase: rank for rank, phase in enumerate(Phase.values)}
 
-_HEALTH_SCOPE = {Phase.CONCEPTION: 0, Phase.BUILD: 1}
 # The score of projects.selectors.project_health, in SQL: items of the project's phase and the earlier
 # ones count; yes is a point, partly half; "not relevant" leaves the item out.
 _HEALTH_SQL = """
