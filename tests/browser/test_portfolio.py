@@ -73,3 +73,19 @@ def test_manager_follows_the_underwater_alert_and_asks_to_decommission(page, liv
     waiting = page.locator('[data-alert="waiting"]')
     expect(waiting).to_contain_text("Product recommender")
     expect(page.locator('[data-alert="underwater"]').get_by_role("link", name="See the request")).to_be_visible()
+
+
+def test_demo_portfolio_shows_alerts_chart_and_table(page, login, capsys):
+    from django.core.management import call_command
+    import json
+
+    call_command("seed_demo", "--json")
+    users = json.loads(capsys.readouterr().out)["users"]
+    manager = next(user for user in users if user["role"] == "manager")
+    login(manager["username"], manager["password"])
+    page.goto(page.url + "portfolio/")
+    expect(page.get_by_role("heading", name="Alerts")).to_be_visible()
+    expect(page.locator("[data-alert]").first).to_be_visible()
+    expect(page.locator("#portfolio-table tbody tr")).to_have_count(Project.objects.count())
+    page.wait_for_function("document.querySelector('#portfolio-chart').width > 0")
+    screenshot(page, "portfolio-demo")
