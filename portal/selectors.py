@@ -8,7 +8,11 @@ from django.db.models import Count, DecimalField, F, IntegerField, OuterRef, Sub
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from projects.decommission.models import DecommissionRequest
+from adr.models import REMEDIATION_FINISHED, Adr, Status
+from adr.selectors import overdue_shortcuts
+from portal.portfolio import portfolio_queryset
+from projects import permissions
+from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.decommission.selectors import value_freed, zombie_project_ids
 from projects.ledger.models import LedgerMonth
 from projects.models import Membership, Phase, Project, Team
@@ -28,8 +32,32 @@ def my_work(user: User) -> dict:
         .annotate(member_count=Count("team__memberships"))
         .order_by("team__name")
     )
-    my_projects = Project.objects.filter(team__memberships__user=user).select_related("team").order_by("team__name", "name")
-    return {"memberships": memberships, "my_projects": my_projects}
+    team_ids = permissions.team_ids(user)
+    my_projects = portfolio_queryset().filter(team_id__in=team_ids).order_by("team__name", "name")
+    finished = [*ToilItem.FINISHED, ToilItem.Status.ACCEPTED]
+    toil_items = ToilItem.objects.filter(owner=user).exclude(status__in=finished).select_related("project").order_by("project__name", "title")
+    checklist = (
+        ChecklistItem.objects.filter(assignee=user, status=ChecklistItem.Status.OPEN, request__state__in=DecommissionRequest.OPEN_STATES)
+        .select_related("request__project").order_by("request__created_at", "position")
+    )
+    approvals = (
+        DecommissionRequest.objects.filter(state=DecommissionRequest.State.PROPOSED).exclude(requested_by=user)
+        .select_related("project", "requested_by").order_by("created_at")
+        if permissions.can_approve(user) else DecommissionRequest.objects.none()
+    )
+    to_review = (
+        Adr.objects.filter(status=Status.PROPOSED, decision_makers=user).exclude(author=user)
+        .select_related("project").order_by("created_at")
+    )
+    overdue_tickets = (
+        ToilItem.objects.filter(owner=user, remediates__in=overdue_shortcuts().values("pk"))
+        .exclude(status__in=REMEDIATION_FINISHED).select_related("project", "remediates").order_by("project__name", "title")
+    )
+    return {
+        "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,
+        "adrs_to_review": to_review, "overdue_tickets": overdue_tickets,
+        "checklist_items": checklist, "approvals": approvals, "is_manager": permissions.can_approve(user),
+    }
 
 
 def portfolio_summary(*, today: date | None = None) -> dict:
