@@ -4,9 +4,10 @@ summary, and the routers each app contributes (`projects/api.py`, `projects/ledg
 import functools
 import json
 import re
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any, Literal
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -14,14 +15,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from portal import selectors, services
-from projects.api import Money
-from projects.models import Phase
+from portal import portfolio, services
+from projects.api import MAX_PAGE, Money, Ratio, Slug
+from projects.models import Phase, Project
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -190,64 +191,139 @@ def _http_error(request, exc: HttpError):
     return _error_response(exc.status_code, exc.message)
 
 
+SORT_KEYS = tuple(portfolio.SORTS)
+
+
+class PortfolioFilters(Schema):
+    team: Slug | None = Field(None, description="Slug of a team: only its projects in `projects`.")
+    phase: Phase | None = None
+    flag: Literal[tuple(portfolio.FLAGS)] | None = Field(None, description="Only the projects with this flag.")
+    sort: Literal[(*SORT_KEYS, *(f"-{key}" for key in SORT_KEYS))] = Field(
+        "name", description="Column to sort `projects` by; a leading `-` sorts descending."
+    )
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(portfolio.PAGE_SIZE, ge=1, le=200)
+
+
 class PortfolioTotals(Schema):
     projects: int
-    by_phase: dict[str, int] = Field(..., description="Projects per phase.")
-    window_cost: Money = Field(..., description="Run cost of all projects in the trailing window.")
-    window_value: Money = Field(..., description="Realized value of all projects in the trailing window.")
-    underwater: int = Field(..., description="Projects in run whose cost exceeds their value over the window.")
-    zombies: int = Field(..., description="Retired projects that still receive costs.")
-    open_decommissions: int
-    teams_over_toil_cap: int = Field(..., description="Teams whose toil share reached the cap in their last full week.")
-    monthly_cost_freed: Money = Field(..., description="Monthly run cost removed by completed decommissions.")
+    cost: Money = Field(..., description="Run cost of every project over the trailing window.")
+    value: Money = Field(..., description="Realized value of every project over the trailing window.")
+    ratio: Ratio | None = Field(..., description="Value ÷ cost; null without cost.")
+    value_freed: Money = Field(..., description="Monthly run cost removed by decommissions completed this year.")
+    toil_percent: int | None = Field(..., description="Toil hours ÷ capacity hours of all teams in their last full week.")
 
 
 class PortfolioTeam(Schema):
     slug: str
     name: str
-    week: date | None = Field(..., description="Monday of the team's last complete week.")
-    toil_share: Money | None = Field(..., description="Toil hours ÷ capacity hours that week, 0 to 1 (or more).")
-    toil_level: Literal["ok", "warning", "alert", "none"]
+    toil_percent: int | None = Field(..., description="The team's toil share in its last complete week.", alias="percent")
+    toil_level: Literal["ok", "warning", "alert", "none"] = Field(..., alias="level")
+    capacity_hours: Money
+    toil_hours: Money
+
+
+class PortfolioAlertItem(Schema):
+    label: str
+    detail: str
+    url: str = Field(..., description="Where to act.")
+    action: str
+    subject_url: str
+
+
+class PortfolioAlert(Schema):
+    kind: str
+    title: str
+    items: list[PortfolioAlertItem]
+    more_url: str
 
 
 class PortfolioProject(Schema):
     slug: str
     name: str
     team: str
+    team_name: str
     phase: Phase
-    window_start: date | None
-    window_end: date | None
-    window_cost: Money
-    window_value: Money
-    window_value_estimated: Money = Field(..., description="The part of the window's value that is only estimated.")
-    ratio: Money | None = Field(..., description="Value ÷ cost over the window; null without cost.")
-    underwater: bool
-    underwater_since: date | None
-    unconverted: int = Field(..., description="Entries left out of the window for want of an exchange rate.")
-    lifetime_cost: Money
-    lifetime_value: Money
-    toil_minutes: int = Field(..., description="Toil minutes logged on the project in the last 30 days.")
-    zombie: bool
+    cost: Money = Field(..., description="Run cost over the trailing window.")
+    value: Money = Field(..., description="Realized value over the trailing window.")
+    ratio: Ratio | None
+    underwater: bool = Field(..., description="In run, and its cost exceeded its value over the window.")
+    zombie: bool = Field(..., description="Retired, and costs dated after the retirement keep arriving.")
+    toil_minutes: int = Field(..., description="Toil minutes logged over the trailing window.")
+    team_toil_percent: int | None
     decommission_id: int | None = Field(..., description="The open decommission request, if any.")
     decommission_state: str | None
-    computed_at: datetime | None = Field(..., description="When the ledger rollup last computed these figures.")
+    open_decisions: int = Field(..., description="Conscious and reckless decisions in force.")
+    overdue_decisions: int = Field(..., description="Reckless decisions past their revisit date, remediation unfinished.")
+    unremediated_decisions: int = Field(..., description="Reckless decisions with no remediation ticket.")
+    stale_adrs: int = Field(..., description="Proposed records left undecided too long.")
+    health: int | None = Field(..., description="Health checklist score, 0 to 100.")
+    url: str
+
+    @staticmethod
+    def resolve_team(project: Project) -> str:
+        return project.team.slug
+
+    @staticmethod
+    def resolve_team_name(project: Project) -> str:
+        return project.team.name
+
+    @staticmethod
+    def resolve_url(project: Project) -> str:
+        return f"/projects/{project.slug}/"
+
+
+class PortfolioPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[PortfolioProject]
 
 
 class PortfolioOut(Schema):
     currency: str = Field(..., description="The base currency every amount is converted to.")
-    window_months: int
-    window_start: date | None
-    window_end: date | None
+    window_start: date = Field(..., description="First day of the trailing window of complete months.")
+    window_end: date = Field(..., description="Last day of the trailing window.")
     totals: PortfolioTotals
     teams: list[PortfolioTeam]
-    projects: list[PortfolioProject]
+    alerts: list[PortfolioAlert] = Field(..., description="What needs a decision, as on the portfolio page.")
+    projects: PortfolioPage
 
 
 @api.get("/portfolio", response=PortfolioOut, tags=["portfolio"], summary="Read the portfolio summary")
-def portfolio(request) -> dict:
-    """Every project's cost against value over the trailing window, the underwater, zombie and
-    decommission flags, and each team's toil share: the figures of the portfolio page."""
-    return selectors.portfolio_summary()
+def portfolio_summary(request, filters: Query[PortfolioFilters]) -> dict:
+    """The figures and flags of the portfolio page: totals, each team's toil share, the alerts, and the
+    projects (filtered, sorted and paginated like the page's table)."""
+    base = portfolio.portfolio_queryset()
+    overview = portfolio.portfolio_overview(base=base)
+    chosen = portfolio.Filters(
+        team=filters.team or "", phase=filters.phase or "", flag=filters.flag or "",
+        sort=filters.sort.lstrip("-"), descending=filters.sort.startswith("-"), page=filters.page,
+    )
+    projects = portfolio.with_health(portfolio.apply_filters(base, chosen))
+    offset = (filters.page - 1) * filters.page_size
+    page = list(projects[offset:offset + filters.page_size])
+    shares, toil = overview["shares"], {row["pk"]: row["toil_minutes"] for row in overview["rows"]}
+    for project in page:
+        share = shares.get(project.team_id)
+        project.team_toil_percent = share.percent if share else None
+        project.toil_minutes = toil.get(project.pk, 0)
+    summary, (start, end) = overview["totals"], portfolio.trailing_window()
+    return {
+        "currency": settings.PORTAL_BASE_CURRENCY,
+        "window_start": start,
+        "window_end": end - timedelta(days=1),
+        "totals": {
+            "projects": summary.projects, "cost": summary.cost, "value": summary.value, "ratio": summary.ratio,
+            "value_freed": summary.value_freed, "toil_percent": summary.toil_percent,
+        },
+        "teams": list(shares.values()),
+        "alerts": overview["alerts"],
+        "projects": {
+            "count": len(overview["rows"]) if not chosen.active else projects.count(),
+            "page": filters.page, "page_size": filters.page_size, "items": page,
+        },
+    }
 
 
 def _register_routers() -> None:

@@ -48,6 +48,8 @@ def money_text(value: Decimal) -> str:
 
 
 Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
+# A quotient (value ÷ cost) to six decimals, as the ledger stores it.
+Ratio = Annotated[Decimal, PlainSerializer(lambda value: money_text(value.quantize(Decimal("0.000001"))), return_type=str)]
 
 
 def one_of(choices: type[TextChoices]):

@@ -1,5 +1,5 @@
-"""The portfolio summary: every project's window figures and flags, each team's toil share, the totals,
-in a fixed number of queries."""
+"""The portfolio summary: the figures and flags of the portfolio page (totals, team toil shares,
+alerts, projects filtered, sorted and paginated like its table), in a fixed number of queries."""
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -16,61 +16,106 @@ pytestmark = pytest.mark.django_db
 
 
 def _in_phase(team, slug: str, phase: str, **fields) -> Project:
-    project = ProjectFactory(team=team, name=slug.title(), slug=slug)
+    project = ProjectFactory(team=team, name=slug.replace("-", " ").title(), slug=slug)
     Project.objects.filter(pk=project.pk).update(phase=phase, **fields)
     project.refresh_from_db()
     return project
 
 
 def _last_month() -> date:
-    return (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    # The rollup and the portfolio cut months in UTC.
+    return (timezone.now().date().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
-def test_portfolio_shows_figures_and_flags(member, team, other_team):
+@pytest.fixture
+def reader(member):
+    return api_client(make_token(member, scope="read"))
+
+
+@pytest.fixture
+def portfolio(member, team, other_team):
     underwater = _in_phase(team, "churn-model", Phase.RUN)
     afloat = _in_phase(other_team, "fraud-model", Phase.RUN)
     CostEntryFactory(project=underwater, incurred_on=_last_month(), amount=Decimal("1000"))
-    ValueEntryFactory(project=underwater, realized_on=_last_month(), amount=Decimal("250"), confidence="estimated")
+    ValueEntryFactory(project=underwater, realized_on=_last_month(), amount=Decimal("250"))
     CostEntryFactory(project=afloat, incurred_on=_last_month(), amount=Decimal("100"))
     ValueEntryFactory(project=afloat, realized_on=_last_month(), amount=Decimal("900"))
     ledger_rollup()
-    TimeLogFactory(item=ToilItemFactory(project=underwater), user=member, logged_on=timezone.localdate(), minutes=90)
-    decommission = decommission_services.decommission_request(actor=member, project=underwater, reason="Underwater.")
+    TimeLogFactory(item=ToilItemFactory(project=underwater), user=member, logged_on=_last_month(), minutes=90)
+    request = decommission_services.decommission_request(actor=member, project=underwater, reason="Underwater.")
+    return {"underwater": underwater, "afloat": afloat, "request": request}
 
-    response = api_client(make_token(member, scope="read")).get("/api/v1/portfolio")
+
+def test_portfolio_shows_the_figures_and_flags_of_the_page(reader, portfolio):
+    response = reader.get("/api/v1/portfolio")
 
     assert response.status_code == 200
     body = response.json()
     assert body["currency"] == "EUR"
-    assert body["window_end"] == (timezone.localdate().replace(day=1) - timedelta(days=1)).isoformat()
-    churn, fraud = body["projects"]
-    assert churn == {
-        **churn, "slug": "churn-model", "team": "customer-analytics", "phase": "run", "window_cost": "1000.00",
-        "window_value": "250.00", "window_value_estimated": "250.00", "ratio": "0.25", "underwater": True,
-        "lifetime_cost": "1000.00", "toil_minutes": 90,
-        "zombie": False, "decommission_id": decommission.pk, "decommission_state": "proposed",
-    }
-    assert churn["underwater_since"] is not None
-    assert fraud == {**fraud, "underwater": False, "ratio": "9.00", "decommission_id": None}
+    assert body["window_end"] == (timezone.now().date().replace(day=1) - timedelta(days=1)).isoformat()
     assert body["totals"] == {
-        **body["totals"], "projects": 2, "window_cost": "1100.00", "window_value": "1150.00", "underwater": 1,
-        "open_decommissions": 1, "zombies": 0, "monthly_cost_freed": "0.00",
+        "projects": 2, "cost": "1100.00", "value": "1150.00", "ratio": "1.045455", "value_freed": "0.00",
+        "toil_percent": body["totals"]["toil_percent"],
     }
-    assert body["totals"]["by_phase"]["run"] == 2
-    assert [team_row["slug"] for team_row in body["teams"]] == ["customer-analytics", "risk"]
+    churn, fraud = body["projects"]["items"]
+    assert churn == {
+        **churn, "slug": "churn-model", "team": "customer-analytics", "team_name": "Customer Analytics", "phase": "run",
+        "cost": "1000.00", "value": "250.00", "ratio": "0.25", "underwater": True, "zombie": False, "toil_minutes": 90,
+        "decommission_id": portfolio["request"].pk, "decommission_state": "proposed", "url": "/projects/churn-model/",
+    }
+    assert fraud == {**fraud, "underwater": False, "ratio": "9.00", "decommission_id": None}
+    assert body["projects"]["count"] == 2
+    assert [team["slug"] for team in body["teams"]] == ["customer-analytics", "risk"]
+    kinds = {alert["kind"]: alert for alert in body["alerts"]}
+    assert [item["label"] for item in kinds["underwater"]["items"]] == ["Churn Model"]
+    assert kinds["waiting"]["items"][0]["url"] == f"/decommissions/{portfolio['request'].pk}/"
 
 
-def test_portfolio_flags_a_retired_project_that_still_costs(member, team):
+@pytest.mark.parametrize(
+    ("query", "slugs"),
+    [
+        ({"flag": "underwater"}, ["churn-model"]),
+        ({"flag": "waiting"}, ["churn-model"]),
+        ({"team": "risk"}, ["fraud-model"]),
+        ({"phase": "build"}, []),
+        ({"sort": "-ratio"}, ["fraud-model", "churn-model"]),
+        ({"sort": "cost"}, ["fraud-model", "churn-model"]),
+        ({"page_size": 1, "page": 2}, ["fraud-model"]),
+    ],
+)
+def test_portfolio_projects_are_filtered_sorted_and_paginated_like_the_page(reader, portfolio, query, slugs):
+    body = reader.get("/api/v1/portfolio", query).json()
+
+    assert [item["slug"] for item in body["projects"]["items"]] == slugs
+    assert body["totals"]["projects"] == 2
+
+
+def test_filtered_count_counts_only_the_matching_projects(reader, portfolio):
+    assert reader.get("/api/v1/portfolio", {"flag": "underwater"}).json()["projects"]["count"] == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({"flag": "sinking"}, "flag"), ({"sort": "mood"}, "sort"), ({"phase": "space"}, "phase"), ({"page": 0}, "page")],
+)
+def test_portfolio_refuses_unknown_filters(reader, query, field):
+    response = reader.get("/api/v1/portfolio", query)
+
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+
+
+def test_portfolio_flags_a_retired_project_that_still_costs(reader, team):
     retired = _in_phase(team, "old-model", Phase.RETIRED, phase_changed_at=timezone.now() - timedelta(days=40))
-    CostEntryFactory(project=retired, incurred_on=timezone.localdate() - timedelta(days=2))
+    CostEntryFactory(project=retired, incurred_on=timezone.now().date() - timedelta(days=2))
 
-    body = api_client(make_token(member, scope="read")).get("/api/v1/portfolio").json()
+    body = reader.get("/api/v1/portfolio").json()
 
-    assert body["projects"][0]["zombie"] is True
-    assert body["totals"]["zombies"] == 1
+    assert body["projects"]["items"][0]["zombie"] is True
+    assert [alert["kind"] for alert in body["alerts"]] == ["zombie"]
 
 
-def test_portfolio_shows_a_team_over_the_toil_cap(member, team):
+def test_portfolio_shows_a_team_over_the_toil_cap(reader, member, team):
     project = _in_phase(team, "churn-model", Phase.RUN)
     today = timezone.localdate()
     last_monday = today - timedelta(days=today.weekday() + 7)
@@ -78,21 +123,22 @@ def test_portfolio_shows_a_team_over_the_toil_cap(member, team):
     for day in range(5):
         TimeLogFactory(item=item, user=member, logged_on=last_monday + timedelta(days=day), minutes=8 * 60)
 
-    body = api_client(make_token(member, scope="read")).get("/api/v1/portfolio").json()
+    body = reader.get("/api/v1/portfolio").json()
 
     team_row = body["teams"][0]
-    assert team_row["week"] == last_monday.isoformat()
     assert team_row["toil_level"] == "alert"
-    assert Decimal(team_row["toil_share"]) > Decimal("0.5")
-    assert body["totals"]["teams_over_toil_cap"] == 1
+    assert team_row["toil_percent"] > 50
+    assert body["projects"]["items"][0]["team_toil_percent"] == team_row["toil_percent"]
+    assert "overcap" in [alert["kind"] for alert in body["alerts"]]
 
 
-def test_an_empty_portfolio(member):
-    body = api_client(make_token(member, scope="read")).get("/api/v1/portfolio").json()
+def test_an_empty_portfolio(reader):
+    body = reader.get("/api/v1/portfolio").json()
 
-    assert body["projects"] == []
-    assert body["window_start"] is None
-    assert body["totals"]["window_cost"] == "0.00"
+    assert body["projects"] == {"count": 0, "page": 1, "page_size": 50, "items": []}
+    assert body["totals"]["cost"] == "0.00"
+    assert body["totals"]["ratio"] is None
+    assert body["alerts"] == []
 
 
 def test_portfolio_needs_a_token(client):
@@ -100,15 +146,14 @@ def test_portfolio_needs_a_token(client):
 
 
 @pytest.mark.parametrize("count", [2, 20])
-def test_portfolio_query_budget(member, team, other_team, django_assert_max_num_queries, count):
+def test_portfolio_query_budget(reader, member, team, other_team, django_assert_max_num_queries, count):
     for number in range(count):
         project = _in_phase(team if number % 2 else other_team, f"model-{number}", Phase.RUN)
         CostEntryFactory(project=project, incurred_on=_last_month())
-        TimeLogFactory(item=ToilItemFactory(project=project), user=member, logged_on=timezone.localdate())
+        TimeLogFactory(item=ToilItemFactory(project=project), user=member, logged_on=_last_month())
     ledger_rollup()
-    client = api_client(make_token(member, scope="read"))
 
-    with django_assert_max_num_queries(8):
-        body = client.get("/api/v1/portfolio").json()
+    with django_assert_max_num_queries(10):
+        body = reader.get("/api/v1/portfolio", {"flag": "underwater", "sort": "-toil"}).json()
 
     assert body["totals"]["projects"] == count

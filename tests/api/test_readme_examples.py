@@ -59,5 +59,5 @@ def test_the_readme_examples_work_as_written(live_server, tmp_path):
 
     status, portfolio, _headers = run(read_portfolio, portal=live_server.url, token=read, tmp_path=tmp_path)
     assert status == 200, portfolio
-    assert [row["slug"] for row in portfolio["projects"]] == ["churn-prediction"]
+    assert [row["slug"] for row in portfolio["projects"]["items"]] == ["churn-prediction"]
     assert portfolio["currency"] == "EUR"
