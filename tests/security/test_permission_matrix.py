@@ -102,6 +102,7 @@ def own_token(org: Org, role: str) -> dict:
 
 ROW_READ = "read every page"
 ROW_ACCOUNT = "change password, log out"
+ROW_PORTFOLIO = "read the portfolio"
 ROW_TOKENS = "create, list and revoke own API tokens"
 ROW_CREATE = "create a project"
 ROW_EDIT = "edit a project, move its phase, tick its health checklist"
@@ -128,6 +129,8 @@ ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
 CASES = [
     # portal
     Case("home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portfolio", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portfolio_csv", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
     Case("login", ROW_LOGIN, get=EVERYONE, post=EVERYONE, data=lambda org: {"username": "nobody", "password": "wrong"}),
     Case("logout", ROW_ACCOUNT, get=NOT_SERVED, post=LOGGED_IN),
     Case("password_change", ROW_ACCOUNT, get=LOGGED_IN, post=LOGGED_IN,
