@@ -3,7 +3,7 @@ PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test stop install browser services bench load faults
+.PHONY: run test stop install browser services bench load faults bench-portfolio
 
 $(STAMP): requirements.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -43,3 +43,8 @@ load: install
 faults: install
 	$(VENV)/bin/python scripts/devservices.py start
 	set -a; . ./.run/env; set +a; $(VENV)/bin/python bench/faults.py
+# Portfolio page against the Django admin changelist: 2,000 projects, 2 M cost rows (not part of `make test`).
+# Smaller: make bench-portfolio BENCH_ARGS="--projects 500 --rows 200000 --rebuild"
+bench-portfolio: install
+	$(VENV)/bin/python scripts/devservices.py start
+	set -a; . ./.run/env; set +a; $(VENV)/bin/python bench/portfolio.py $(BENCH_ARGS)

@@ -33,6 +33,13 @@ def decision_list(*, project: str = "", team: str = "", status: str = "", tag: s
     return adrs.order_by("project__name", "number")
 
 
+def decisions_placed(*, cell: str = "", **filters) -> QuerySet:
+    """The decision list with each record's current cell on the matrix and its revisit date; one cell
+    only when `cell` is given."""
+    adrs = _with_current_placement(decision_list(**filters))
+    return adrs.filter(current_cell=cell) if cell else adrs
+
+
 def filter_choices() -> dict:
     return {
         "projects": Project.objects.order_by("name").values_list("slug", "name"),

@@ -1,9 +1,11 @@
-"""The JSON API at /api/v1/: token authentication, the error contract, idempotent writes, and the
-routers each app contributes (`projects/api.py`, later `adr/api.py`, `toil/api.py`)."""
+"""The JSON API at /api/v1/: token authentication, the error contract, idempotent writes, the portfolio
+summary, and the routers each app contributes (`projects/api.py`, `projects/ledger/api.py`,
+`projects/decommission/api.py`, `adr/api.py`, `toil/api.py`)."""
 import functools
 import json
 import re
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
@@ -12,12 +14,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
-from portal import services
+from portal import selectors, services
+from projects.api import Money
+from projects.models import Phase
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -111,7 +115,8 @@ def _docs_access(view):
 api = PortalNinjaAPI(
     title="ML governance portal API",
     version="1",
-    description="Projects, and (as the apps grow) the ledger, decisions, toil and the portfolio. "
+    description="Projects, their ledger (months, costs, value), decision records, the toil backlog, "
+    "decommissions and the portfolio summary. "
     "Authenticate with a personal token (user menu → API tokens): `Authorization: Bearer <token>`.",
     auth=ApiTokenAuth(),
     urls_namespace="api",
@@ -185,10 +190,80 @@ def _http_error(request, exc: HttpError):
     return _error_response(exc.status_code, exc.message)
 
 
+class PortfolioTotals(Schema):
+    projects: int
+    by_phase: dict[str, int] = Field(..., description="Projects per phase.")
+    window_cost: Money = Field(..., description="Run cost of all projects in the trailing window.")
+    window_value: Money = Field(..., description="Realized value of all projects in the trailing window.")
+    underwater: int = Field(..., description="Projects in run whose cost exceeds their value over the window.")
+    zombies: int = Field(..., description="Retired projects that still receive costs.")
+    open_decommissions: int
+    teams_over_toil_cap: int = Field(..., description="Teams whose toil share reached the cap in their last full week.")
+    monthly_cost_freed: Money = Field(..., description="Monthly run cost removed by completed decommissions.")
+
+
+class PortfolioTeam(Schema):
+    slug: str
+    name: str
+    week: date | None = Field(..., description="Monday of the team's last complete week.")
+    toil_share: Money | None = Field(..., description="Toil hours ÷ capacity hours that week, 0 to 1 (or more).")
+    toil_level: Literal["ok", "warning", "alert", "none"]
+
+
+class PortfolioProject(Schema):
+    slug: str
+    name: str
+    team: str
+    phase: Phase
+    window_start: date | None
+    window_end: date | None
+    window_cost: Money
+    window_value: Money
+    window_value_estimated: Money = Field(..., description="The part of the window's value that is only estimated.")
+    ratio: Money | None = Field(..., description="Value ÷ cost over the window; null without cost.")
+    underwater: bool
+    underwater_since: date | None
+    unconverted: int = Field(..., description="Entries left out of the window for want of an exchange rate.")
+    lifetime_cost: Money
+    lifetime_value: Money
+    toil_minutes: int = Field(..., description="Toil minutes logged on the project in the last 30 days.")
+    zombie: bool
+    decommission_id: int | None = Field(..., description="The open decommission request, if any.")
+    decommission_state: str | None
+    computed_at: datetime | None = Field(..., description="When the ledger rollup last computed these figures.")
+
+
+class PortfolioOut(Schema):
+    currency: str = Field(..., description="The base currency every amount is converted to.")
+    window_months: int
+    window_start: date | None
+    window_end: date | None
+    totals: PortfolioTotals
+    teams: list[PortfolioTeam]
+    projects: list[PortfolioProject]
+
+
+@api.get("/portfolio", response=PortfolioOut, tags=["portfolio"], summary="Read the portfolio summary")
+def portfolio(request) -> dict:
+    """Every project's cost against value over the trailing window, the underwater, zombie and
+    decommission flags, and each team's toil share: the figures of the portfolio page."""
+    return selectors.portfolio_summary()
+
+
 def _register_routers() -> None:
+    from adr.api import project_router as adr_project_router
+    from adr.api import router as adr_router
     from projects.api import router as projects_router
+    from projects.decommission.api import router as decommissions_router
+    from projects.ledger.api import router as ledger_router
+    from toil.api import router as toil_router
 
     api.add_router("/projects/", projects_router)
+    api.add_router("/projects/", ledger_router)
+    api.add_router("/projects/", adr_project_router)
+    api.add_router("/adrs/", adr_router)
+    api.add_router("/toil/", toil_router)
+    api.add_router("/decommissions/", decommissions_router)
 
 
 _register_routers()

@@ -1,4 +1,4 @@
-"""Writes for personal API tokens and for the idempotency store of API writes."""
+"""Writes for personal API tokens, for the idempotency store of API writes, and the managers' weekly digest."""
 import hashlib
 import secrets
 from collections.abc import Callable
@@ -121,3 +121,26 @@ def idempotent_write(
 def idempotency_purge(*, older_than: timedelta = IDEMPOTENCY_RETENTION) -> int:
     deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
     return deleted
+
+
+def weekly_digest_send() -> int:
+    """Mail the portfolio alerts to every active manager with an address; returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import EmailMessage
+    from django.db.models import Q
+
+    from portal import portfolio
+    from projects.models import MANAGERS_GROUP
+
+    recipients = sorted(set(
+        User.objects.filter(Q(groups__name=MANAGERS_GROUP) | Q(is_superuser=True), is_active=True)
+        .exclude(email="").values_list("email", flat=True)
+    ))
+    if not recipients:
+        return 0
+    overview = portfolio.portfolio_overview()
+    body = portfolio.digest_text(overview["alerts"], overview["totals"], settings.PORTAL_BASE_URL)
+    count = sum(len(alert.items) for alert in overview["alerts"])
+    subject = _("[Portfolio] Weekly digest: %(count)s alert(s)") % {"count": count}
+    EmailMessage(subject=subject, body=body, bcc=recipients).send()
+    return len(recipients)

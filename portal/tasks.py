@@ -31,3 +31,10 @@ def requeue_pending_jobs() -> int:
 
     sent, _pending = jobs.requeue(lambda name, args: current_app.send_task(name, args=args))
     return sent
+@shared_task(soft_time_limit=240, time_limit=300)
+def weekly_digest() -> int:
+    """Beat sends this on Monday morning: the portfolio alerts to every manager. Not acks_late: a
+    redelivered task would mail the managers twice."""
+    from portal import services
+
+    return services.weekly_digest_send()

@@ -7,6 +7,8 @@ from portal.api import urls as api_urls
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("portfolio/", views.portfolio_page, name="portfolio"),
+    path("portfolio/export.csv", views.portfolio_csv, name="portfolio_csv"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),

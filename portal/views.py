@@ -1,18 +1,23 @@
-"""The home page ("my work"), the login page, the error pages, and the user's API tokens."""
+"""The home page ("my work"), the portfolio and its CSV export, the login page, the error pages, and the
+user's API tokens."""
+import csv
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import selectors, services
+from portal import portfolio, selectors, services
 from portal.forms import ApiTokenForm
 from projects.forms import add_service_errors
+from projects.models import Project, Team
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -23,6 +28,67 @@ class PortalLoginView(auth_views.LoginView):
 @require_GET
 def home(request) -> HttpResponse:
     return render(request, "portal/home.html", selectors.my_work(request.user))
+
+
+_COLUMNS = (
+    ("name", gettext_lazy("Project"), False), ("team", gettext_lazy("Team"), False), ("phase", gettext_lazy("Phase"), False),
+    ("cost", gettext_lazy("Run cost"), True), ("value", gettext_lazy("Value"), True), ("ratio", gettext_lazy("Value ÷ cost"), True),
+    (None, gettext_lazy("12 months"), False), ("toil", gettext_lazy("Toil h"), True), (None, gettext_lazy("Team toil"), True),
+    ("decisions", gettext_lazy("Reckless decisions"), True), ("health", gettext_lazy("Health"), True), (None, gettext_lazy("Flags"), False),
+)
+
+
+def _headers(filters: portfolio.Filters) -> list[dict]:
+    return [
+        {"label": label, "numeric": numeric, "active": column == filters.sort,
+         "query": filters.sort_query(column) if column else None}
+        for column, label, numeric in _COLUMNS
+    ]
+
+
+@require_GET
+def portfolio_page(request) -> HttpResponse:
+    base = portfolio.portfolio_queryset()
+    overview = portfolio.portfolio_overview(base=base)
+    filters = portfolio.Filters.from_query(request.GET, {team.slug for team in overview["teams"]})
+    queryset = portfolio.with_health(portfolio.apply_filters(base, filters))
+    page = Paginator(queryset, portfolio.PAGE_SIZE).get_page(filters.page)
+    shares, toil = overview["shares"], {row["pk"]: row["toil_minutes"] for row in overview["rows"]}
+    for project in page:
+        project.team_share = shares.get(project.team_id)
+        project.toil_minutes = toil.get(project.pk, 0)
+    context = {
+        **overview,
+        "filters": filters,
+        "page": page,
+        "sparklines": portfolio.sparklines([project.pk for project in page]),
+        "phases": Project.Phase.choices,
+        "flags": portfolio.FLAGS.items(),
+        "export_query": filters.query(page=1),
+        "headers": _headers(filters),
+        "previous_query": filters.query(page=page.number - 1),
+        "next_query": filters.query(page=page.number + 1),
+    }
+    return render(request, "portal/portfolio.html", context)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+@require_GET
+def portfolio_csv(request) -> StreamingHttpResponse:
+    teams = list(Team.objects.order_by("name"))
+    filters = portfolio.Filters.from_query(request.GET, {team.slug for team in teams})
+    queryset = portfolio.with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
+    writer = csv.writer(_Echo())
+    rows = portfolio.csv_rows(
+        queryset, portfolio.team_shares(teams), portfolio.toil_minutes_by_project(), request.build_absolute_uri("/").rstrip("/")
+    )
+    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
+    return response
 
 
 def permission_denied(request, exception=None) -> HttpResponse:

@@ -1,23 +1,26 @@
-"""The projects part of the JSON API: list, read, create, and move a project to another phase.
+"""The projects part of the JSON API: list, read, create, and move a project to another phase; and the
+input and output types every app's router shares (slugs, ids, dates, amounts, choices, pages).
 
 Every write calls the same service as the pages, so every rule holds here too. Mounted by `portal/api.py`.
 """
 from datetime import date, datetime
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextChoices
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
-from pydantic import AfterValidator
+from pydantic import AfterValidator, PlainSerializer
 
 from projects import services
 from projects.models import Phase, Project, Team
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
 MAX_PAGE = 100_000
+MAX_ID = 2**63 - 1  # BigAutoField: a larger id can only be missing, never a database error
 
 
 def _storable(value: str) -> str:
@@ -33,6 +36,24 @@ def _storable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_storable)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+# Dates a script may send: wide enough for any real record, narrow enough to keep month arithmetic sane.
+ApiDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+
+
+def money_text(value: Decimal) -> str:
+    """An amount as an exact decimal string, without the storage's trailing zeros: "1840.00", "0.123456"."""
+    whole, _dot, fraction = f"{value:f}".partition(".")
+    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+
+
+Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
+
+
+def one_of(choices: type[TextChoices]):
+    """The values of a model's choices, inline in the OpenAPI document: many apps have a `Status`, and
+    named enum schemas of the same name would overwrite each other there."""
+    return Literal[tuple(choices.values)]
 
 router = Router(tags=["projects"])
 

@@ -9,8 +9,12 @@ from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, Focu
 from projects.models import Project
 
 
+def ledger_month_rows(project: Project) -> QuerySet[LedgerMonth]:
+    return LedgerMonth.objects.filter(project=project).order_by("month")
+
+
 def ledger_months(project: Project) -> list[LedgerMonth]:
-    return list(LedgerMonth.objects.filter(project=project).order_by("month"))
+    return list(ledger_month_rows(project))
 
 
 def ledger_status(project: Project) -> LedgerStatus | None:

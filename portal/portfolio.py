@@ -1,0 +1,507 @@
+"""Reads for the portfolio page, the home page flags and the managers' digest.
+
+Every figure comes from the ledger summary (LedgerStatus, LedgerMonth) and other aggregates computed
+in SQL, so the page runs a fixed number of queries whatever the number of projects."""
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import (
+    BooleanField, Case, DateTimeField, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
+    Subquery, Sum, Value, When, Window,
+)
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce, TruncDate
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+
+from adr.models import Adr, Cell, Placement, Status
+from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
+from projects.decommission.models import DecommissionRequest
+from projects.decommission.selectors import value_freed
+from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
+from projects.ledger.services import add_months, month_start
+from projects.models import HEALTH_ITEMS, Phase, Project, Team
+from toil.models import TimeLog, ToilItem
+from toil.selectors import latest_complete_week, team_weekly_share
+
+PAGE_SIZE = 50
+SPARKLINE_MONTHS = 12
+MONEY = DecimalField(max_digits=30, decimal_places=14)
+ZERO = Value(Decimal("0"), output_field=MONEY)
+
+FLAGS = {
+    "underwater": _("Underwater"),
+    "zombie": _("Zombie costs"),
+    "decommission": _("Decommission open"),
+    "waiting": _("Waiting for approval"),
+    "overdue": _("Overdue reckless decisions"),
+    "unremediated": _("Reckless decisions without remediation"),
+    "stale": _("Stale proposed ADRs"),
+}
+SORTS = {
+    "name": "name", "team": "team__name", "phase": "phase_rank", "cost": "cost", "value": "value",
+    "ratio": "ratio", "health": "health", "toil": "toil_minutes", "decisions": "open_decisions",
+}
+PHASE_RANK = {phase: rank for rank, phase in enumerate(Phase.values)}
+
+# The score of projects.selectors.project_health, in SQL: items of the project's phase and the earlier
+# ones count; yes is a point, partly half; "not relevant" leaves the item out.
+_HEALTH_SQL = """
+SELECT round(100.0 * sum(CASE h.status WHEN 'yes' THEN 1 WHEN 'partly' THEN 0.5 ELSE 0 END)
+             / NULLIF(count(*) FILTER (WHERE h.status IS DISTINCT FROM 'not_relevant'), 0))
+FROM (VALUES {items}) AS item(key, rank)
+LEFT JOIN projects_healthcheck h ON h.project_id = "projects_project"."id" AND h.item = item.key
+WHERE item.rank <= CASE "projects_project"."phase" WHEN 'conception' THEN 0 WHEN 'build' THEN 1 ELSE 2 END
+"""
+
+
+def _health_expression() -> RawSQL:
+    ranks = {Phase.CONCEPTION: 0, Phase.BUILD: 1, Phase.RUN: 2}
+    items = ", ".join("(%s, %s)" for _item in HEALTH_ITEMS)
+    params = [value for item in HEALTH_ITEMS for value in (item.key, ranks[item.phase])]
+    return RawSQL(_HEALTH_SQL.format(items=items), params, output_field=IntegerField())
+
+
+def trailing_window(today: date | None = None) -> tuple[date, date]:
+    """The complete months the underwater flag looks at: [start, end)."""
+    end = month_start(today or timezone.now().date())
+    return add_months(end, -settings.LEDGER_UNDERWATER_WINDOW_MONTHS), end
+
+
+def _zombie_expression():
+    """Retired, with a live cost dated after the retirement day (UTC), as in the decommission watch."""
+    # The retirement day comes from the outer row: joining the project again inside would scan it per row.
+    retired_on = TruncDate(
+        ExpressionWrapper(OuterRef("phase_changed_at"), output_field=DateTimeField()), tzinfo=timezone.UTC
+    )
+    later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True, incurred_on__gt=retired_on)
+    later_row = FocusRow.objects.filter(
+        project=OuterRef("pk"), replaced_by__isnull=True, focus_import__voided_at__isnull=True,
+        focus_import__status=FocusImport.Status.DONE,
+    ).alias(day=TruncDate("charge_period_start", tzinfo=timezone.UTC)).filter(day__gt=retired_on)
+    # CASE keeps PostgreSQL from probing the costs of projects that are not retired.
+    return Case(
+        When(Q(phase=Phase.RETIRED, phase_changed_at__isnull=False),
+             then=ExpressionWrapper(Exists(later_entry) | Exists(later_row), output_field=BooleanField())),
+        default=Value(False), output_field=BooleanField(),
+    )
+
+
+def _count(queryset: QuerySet) -> Coalesce:
+    """How many rows of a correlated queryset, as one scalar subquery (no GROUP BY)."""
+    counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+
+def open_reckless(adrs: QuerySet) -> QuerySet:
+    """Decisions in force (proposed or accepted) whose latest placement is conscious and reckless."""
+    latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk").values("cell")[:1]
+    return adrs.filter(status__in=[Status.PROPOSED, Status.ACCEPTED]).alias(cell=Subquery(latest)).filter(
+        cell=Cell.CONSCIOUS_RECKLESS
+    )
+
+
+def _decision_annotations() -> dict:
+    """Per project, from the ADR app's matrix: open conscious+reckless decisions, the overdue ones
+    (past their revisit date with the remediation unfinished or missing), those without any remediation
+    ticket, and stale proposed ADRs."""
+    mine = {"project": OuterRef("pk")}
+    return {
+        "open_decisions": _count(open_reckless(Adr.objects.filter(**mine))),
+        "overdue_decisions": _count(overdue_shortcuts().filter(**mine)),
+        "unremediated_decisions": _count(no_remediation(Adr.objects.filter(**mine).exclude(status=Status.REJECTED))),
+        "stale_adrs": _count(stale_adrs().filter(**mine)),
+    }
+
+
+def _toil_logs(today: date | None = None) -> QuerySet[TimeLog]:
+    start, end = trailing_window(today)
+    return TimeLog.objects.filter(item__classification=ToilItem.Classification.TOIL, logged_on__gte=start, logged_on__lt=end)
+
+
+def toil_minutes_by_project(*, today: date | None = None) -> dict[int, int]:
+    """Toil minutes logged per project over the trailing window, in one grouped query: a correlated
+    subquery per project costs a hundred times more on a large portfolio."""
+    return dict(_toil_logs(today).order_by().values_list("item__project_id").annotate(total=Sum("minutes")))
+
+
+def with_toil_minutes(queryset: QuerySet[Project], *, today: date | None = None) -> QuerySet[Project]:
+    """The same figure per row, in SQL: only for sorting the table by it."""
+    per_project = (
+        _toil_logs(today).filter(item__project=OuterRef("pk")).order_by().values("item__project").annotate(total=Sum("minutes")).values("total")
+    )
+    return queryset.annotate(toil_minutes=Coalesce(Subquery(per_project, output_field=IntegerField()), Value(0)))
+
+
+def portfolio_queryset() -> QuerySet[Project]:
+    """Every project with its portfolio figures, ready to filter, sort and page in SQL."""
+    open_request = DecommissionRequest.objects.filter(project=OuterRef("pk"), state__in=DecommissionRequest.OPEN_STATES)
+    cost = Coalesce(F("ledger_status__window_cost"), ZERO)
+    value = Coalesce(F("ledger_status__window_value"), ZERO)
+    return (
+        Project.objects.select_related("team")
+        .annotate(
+            cost=cost,
+            value=value,
+            ratio=Case(When(ledger_status__window_cost__gt=0, then=F("value") / F("cost")), default=None, output_field=MONEY),
+            underwater=Coalesce(F("ledger_status__underwater"), Value(False)),
+            zombie=_zombie_expression(),
+            decommission_id=Subquery(open_request.values("pk")[:1]),
+            decommission_state=Subquery(open_request.values("state")[:1]),
+            phase_rank=Case(*[When(phase=phase, then=Value(rank)) for phase, rank in PHASE_RANK.items()], output_field=IntegerField()),
+            **_decision_annotations(),
+        )
+    )
+
+
+@dataclass
+class Filters:
+    team: str = ""
+    phase: str = ""
+    flag: str = ""
+    sort: str = "name"
+    descending: bool = False
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, query, team_slugs: set[str]) -> "Filters":
+        """Unknown values are ignored rather than refused: a stale bookmark still opens the page."""
+        sort = query.get("sort", "name")
+        descending = sort.startswith("-")
+        sort = sort.lstrip("-")
+        try:
+            page = max(1, int(query.get("page", "1")))
+        except ValueError:
+            page = 1
+        return cls(
+            team=query.get("team", "") if query.get("team", "") in team_slugs else "",
+            phase=query.get("phase", "") if query.get("phase", "") in Phase.values else "",
+            flag=query.get("flag", "") if query.get("flag", "") in FLAGS else "",
+            sort=sort if sort in SORTS else "name",
+            descending=descending and sort in SORTS,
+            page=page,
+        )
+
+    def query(self, **changes) -> str:
+        """The URL query of these filters, with some changed: links keep the other filters."""
+        values = {"team": self.team, "phase": self.phase, "flag": self.flag,
+                  "sort": ("-" if self.descending else "") + self.sort, "page": self.page}
+        values.update(changes)
+        if values.get("sort") == "name":
+            values.pop("sort")
+        if values.get("page") == 1:
+            values.pop("page")
+        return urlencode({key: value for key, value in values.items() if value not in ("", None)})
+
+    def sort_query(self, column: str) -> str:
+        descending = column == self.sort and not self.descending
+        return self.query(sort=("-" if descending else "") + column, page=1)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.team or self.phase or self.flag)
+
+
+def apply_filters(queryset: QuerySet[Project], filters: Filters) -> QuerySet[Project]:
+    if filters.team:
+        queryset = queryset.filter(team__slug=filters.team)
+    if filters.phase:
+        queryset = queryset.filter(phase=filters.phase)
+    flag_filters = {
+        "underwater": Q(underwater=True), "zombie": Q(zombie=True), "decommission": Q(decommission_id__isnull=False),
+        "waiting": Q(decommission_state=DecommissionRequest.State.PROPOSED),
+        "overdue": Q(overdue_decisions__gt=0), "unremediated": Q(unremediated_decisions__gt=0),
+        "stale": Q(stale_adrs__gt=0),
+    }
+    if filters.flag:
+        queryset = queryset.filter(flag_filters[filters.flag])
+    if filters.sort == "toil":
+        queryset = with_toil_minutes(queryset)
+    order = F(SORTS[filters.sort])
+    order = order.desc(nulls_last=True) if filters.descending else order.asc(nulls_last=True)
+    return queryset.order_by(order, "name", "pk")
+
+
+def sparklines(project_ids: list[int], *, today: date | None = None) -> dict[str, dict]:
+    """The last twelve complete months of cost and value per project (the running month would always
+    dip), zeros for months without entries, in one query."""
+    end = month_start(today or timezone.now().date())
+    months = [add_months(end, -back) for back in range(SPARKLINE_MONTHS, 0, -1)]
+    index = {month: position for position, month in enumerate(months)}
+    lines = {pk: {"cost": [0.0] * SPARKLINE_MONTHS, "value": [0.0] * SPARKLINE_MONTHS} for pk in project_ids}
+    rows = LedgerMonth.objects.filter(project_id__in=project_ids, month__gte=months[0], month__lte=months[-1]).values_list(
+        "project_id", "month", "cost_total", "value_total"
+    )
+    for project_id, month, cost, value in rows:
+        lines[project_id]["cost"][index[month]] = float(round(cost, 2))
+        lines[project_id]["value"][index[month]] = float(round(value, 2))
+    return {str(pk): line for pk, line in lines.items()}
+
+
+@dataclass
+class TeamShare:
+    team_id: int
+    name: str
+    slug: str
+    percent: int | None
+    level: str
+    capacity_hours: Decimal
+    toil_hours: Decimal
+
+
+def team_shares(teams: list[Team], *, today: date | None = None) -> dict[int, TeamShare]:
+    """The last complete week's toil share of every team, in one query."""
+    weekly = team_weekly_share([team.pk for team in teams], weeks=2, today=today)
+    result = {}
+    for team in teams:
+        week = latest_complete_week(weekly[team.pk])
+        result[team.pk] = TeamShare(
+            team_id=team.pk, name=team.name, slug=team.slug,
+            percent=week.percent if week else None, level=week.level if week else "none",
+            capacity_hours=week.capacity_hours if week else Decimal(0), toil_hours=week.toil_hours if week else Decimal(0),
+        )
+    return result
+
+
+@dataclass
+class AlertItem:
+    label: str
+    detail: str
+    url: str
+    action: str
+    subject_url: str = ""
+
+
+@dataclass
+class Alert:
+    kind: str
+    title: str
+    items: list[AlertItem] = field(default_factory=list)
+    more_url: str = ""
+
+
+class _Urls:
+    """Addresses for many rows: reverse() once per pattern, then fill in; reverse() per row costs more
+    than the whole query on a large portfolio."""
+
+    def __init__(self):
+        marker = "__key__"
+        self.patterns = {
+            name: reverse(name, kwargs={key: marker if key == "slug" else 999999999}).replace("999999999", marker)
+            for name, key in (
+                ("project_detail", "slug"), ("decommission_new", "slug"), ("ledger:project_ledger", "slug"),
+                ("decommission_detail", "pk"), ("team_detail", "slug"),
+            )
+        }
+
+    def __call__(self, name: str, key) -> str:
+        return self.patterns[name].replace("__key__", str(key))
+
+
+def _money(amount) -> str:
+    return f"{Decimal(amount or 0):,.0f} {settings.PORTAL_BASE_CURRENCY}"
+
+
+def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
+    """The alerts panel from the portfolio-wide rows; each item links to where to act."""
+    portfolio = reverse("portfolio")
+    underwater = Alert("underwater", str(_("Underwater: decommission candidates")), more_url=f"{portfolio}?flag=underwater")
+    zombie = Alert("zombie", str(_("Zombie costs after retirement")), more_url=f"{portfolio}?flag=zombie")
+    waiting = Alert("waiting", str(_("Decommissions waiting for approval")), more_url=f"{portfolio}?flag=waiting")
+    overdue = Alert("overdue", str(_("Overdue reckless decisions")), more_url=f"{portfolio}?flag=overdue")
+    stale = Alert("stale", str(_("Stale proposed ADRs")), more_url=f"{portfolio}?flag=stale")
+    overcap = Alert("overcap", str(_("Teams above the toil cap")))
+    url_for = _Urls()
+    labels = {
+        "see": str(_("See the request")), "request": str(_("Request decommissioning")),
+        "window": str(_("cost %(cost)s, value %(value)s over the trailing window")),
+    }
+    for row in rows:
+        project_url = url_for("project_detail", row["slug"])
+        if row["underwater"]:
+            if row["decommission_id"]:
+                url, action = url_for("decommission_detail", row["decommission_id"]), labels["see"]
+            else:
+                url, action = url_for("decommission_new", row["slug"]), labels["request"]
+            detail = labels["window"] % {
+                "cost": _money(row["cost"]), "value": _money(row["value"])}
+            underwater.items.append(AlertItem(row["name"], detail, url, action, project_url))
+        if row["zombie"]:
+            zombie.items.append(AlertItem(
+                row["name"], str(_("retired, yet costs keep arriving")),
+                url_for("ledger:project_ledger", row["slug"]),
+                str(_("See the costs")), project_url,
+            ))
+        if row["decommission_state"] == DecommissionRequest.State.PROPOSED:
+            waiting.items.append(AlertItem(
+                row["name"], str(_("requested, no manager has decided yet")),
+                url_for("decommission_detail", row["decommission_id"]), str(_("Approve or reject")), project_url,
+            ))
+        if row["overdue_decisions"]:
+            overdue.items.append(AlertItem(
+                row["name"], str(_("%(count)s reckless decision(s) past their revisit date")) % {"count": row["overdue_decisions"]},
+                reverse("decision_matrix") + "?" + urlencode({"project": row["slug"]}), str(_("Revisit")), project_url,
+            ))
+        if row["stale_adrs"]:
+            stale.items.append(AlertItem(
+                row["name"], str(_("%(count)s ADR(s) proposed long ago and still undecided")) % {"count": row["stale_adrs"]},
+                reverse("decision_list") + "?" + urlencode({"project": row["slug"], "status": "stale"}), str(_("Review")),
+                project_url,
+            ))
+    for share in shares.values():
+        if share.level == "alert":
+            overcap.items.append(AlertItem(
+                share.name, str(_("%(percent)s%% of last week's capacity went to toil")) % {"percent": share.percent},
+                reverse("toil:board") + "?" + urlencode({"team": share.slug}), str(_("See the toil")),
+                url_for("team_detail", share.slug),
+            ))
+    return [alert for alert in (underwater, overdue, overcap, zombie, waiting, stale) if alert.items]
+
+
+ROW_FIELDS = (
+    "pk", "name", "slug", "team_id", "team__name", "phase", "cost", "value", "underwater", "zombie",
+    "decommission_id", "decommission_state", "open_decisions", "overdue_decisions", "unremediated_decisions", "stale_adrs",
+)
+
+
+def portfolio_rows(*, today: date | None = None, base: QuerySet[Project] | None = None) -> list[dict]:
+    """Every project's figures and the portfolio totals (window sums, in the same query), with the
+    toil minutes of each project (a second, grouped query)."""
+    rows = list(
+        (portfolio_queryset() if base is None else base)
+        .annotate(
+            total_cost=Window(Sum("ledger_status__window_cost")),
+            total_value=Window(Sum("ledger_status__window_value")),
+        )
+        .order_by("name", "pk")
+        .values(*ROW_FIELDS, "total_cost", "total_value")
+    )
+    toil = toil_minutes_by_project(today=today)
+    for row in rows:
+        row["toil_minutes"] = toil.get(row["pk"], 0)
+    return rows
+
+
+PHASE_COLOURS = {
+    Phase.CONCEPTION: "#6c757d", Phase.BUILD: "#0d6efd", Phase.RUN: "#198754",
+    Phase.DECOMMISSIONING: "#fd7e14", Phase.RETIRED: "#212529",
+}
+
+
+def bubble_data(rows: list[dict]) -> dict:
+    """What the cost-versus-value chart draws: one bubble per project, one dataset per phase."""
+    labels = dict(Phase.choices)
+    datasets = {
+        phase: {"label": str(labels[phase]), "backgroundColor": colour + "99", "borderColor": colour, "data": []}
+        for phase, colour in PHASE_COLOURS.items()
+    }
+    url_for = _Urls()
+    for row in rows:
+        hours = row["toil_minutes"] / 60
+        datasets[row["phase"]]["data"].append({
+            "x": round(float(row["cost"]), 2), "y": round(float(row["value"]), 2),
+            "r": round(min(30.0, 4 + hours ** 0.5 * 1.5), 1), "hours": round(hours, 1),
+            "name": row["name"], "url": url_for("project_detail", row["slug"]),
+        })
+    return {"datasets": [dataset for dataset in datasets.values() if dataset["data"]],
+            "currency": settings.PORTAL_BASE_CURRENCY}
+
+
+@dataclass
+class Totals:
+    cost: Decimal
+    value: Decimal
+    value_freed: Decimal
+    toil_percent: int | None
+    projects: int
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return self.value / self.cost if self.cost else None
+
+
+def totals(rows: list[dict], shares: dict[int, TeamShare], *, today: date | None = None) -> Totals:
+    first = rows[0] if rows else {}
+    capacity = sum((share.capacity_hours for share in shares.values()), Decimal(0))
+    toil = sum((share.toil_hours for share in shares.values()), Decimal(0))
+    return Totals(
+        cost=first.get("total_cost") or Decimal(0), value=first.get("total_value") or Decimal(0),
+        value_freed=value_freed((today or timezone.now().date()).year),
+        toil_percent=int(round(100 * toil / capacity)) if capacity else None,
+        projects=len(rows),
+    )
+
+
+def portfolio_overview(*, today: date | None = None, base: QuerySet[Project] | None = None) -> dict:
+    """Alerts, totals, chart and team shares: what the page shows above the table, in five queries.
+    `base` is the page's portfolio_queryset(): building one is not free, so the page builds it once."""
+    teams = list(Team.objects.order_by("name"))
+    rows = portfolio_rows(today=today, base=base)
+    shares = team_shares(teams, today=today)
+    return {
+        "teams": teams,
+        "rows": rows,
+        "shares": shares,
+        "alerts": build_alerts(rows, shares),
+        "totals": totals(rows, shares, today=today),
+        "bubbles": bubble_data(rows),
+    }
+
+
+CSV_COLUMNS = (
+    ("name", _("Project")), ("team", _("Team")), ("phase", _("Phase")), ("cost", _("Run cost (window)")),
+    ("value", _("Realized value (window)")), ("ratio", _("Value ÷ cost")), ("toil_hours", _("Toil hours (window)")),
+    ("team_toil_percent", _("Team toil share %")), ("open_decisions", _("Open conscious+reckless decisions")),
+    ("overdue_decisions", _("Overdue decisions")), ("unremediated_decisions", _("Decisions without remediation")), ("health", _("Health score")), ("underwater", _("Underwater")),
+    ("zombie", _("Zombie costs")), ("decommission", _("Decommission")), ("url", _("Address")),
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value) -> str:
+    """A spreadsheet runs a cell that starts with = + - @ as a formula: prefix a quote so it stays text."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], toil: dict[int, int], base_url: str):
+    """The header and one line per project of the filtered list, every cell neutralised."""
+    phases = dict(Phase.choices)
+    states = dict(DecommissionRequest.State.choices)
+    yield [csv_safe(str(label)) for _key, label in CSV_COLUMNS]
+    for project in queryset.iterator(chunk_size=500):
+        share = shares.get(project.team_id)
+        yield [csv_safe(cell) for cell in (
+            project.name, project.team.name, phases[project.phase], f"{project.cost:.2f}", f"{project.value:.2f}",
+            "" if project.ratio is None else f"{project.ratio:.2f}", f"{toil.get(project.pk, 0) / 60:.1f}",
+            "" if share is None or share.percent is None else share.percent, project.open_decisions,
+            project.overdue_decisions, project.unremediated_decisions, "" if project.health is None else project.health,
+            "yes" if project.underwater else "no", "yes" if project.zombie else "no",
+            states.get(project.decommission_state, ""), base_url + project.get_absolute_url(),
+        )]
+
+
+def with_health(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    return queryset.annotate(health=_health_expression())
+
+
+def digest_text(alerts: list[Alert], summary: Totals, base_url: str) -> str:
+    """The alerts panel as plain text for the weekly email, every item with the link to act."""
+    base = base_url.rstrip("/")
+    lines = [
+        str(_("Portfolio: %(count)s projects, run cost %(cost)s, value %(value)s over the trailing window.")) % {
+            "count": summary.projects, "cost": _money(summary.cost), "value": _money(summary.value)},
+        "",
+    ]
+    if not alerts:
+        lines.append(str(_("Nothing needs a decision this week.")))
+    for alert in alerts:
+        lines.append(f"{alert.title} ({len(alert.items)})")
+        lines.extend(f"- {item.label}: {item.detail}. {item.action}: {base}{item.url}" for item in alert.items)
+        lines.append("")
+    lines.append(str(_("The whole portfolio: %(url)s")) % {"url": base + reverse("portfolio")})
+    return "\n".join(lines).strip() + "\n"
