@@ -128,6 +128,8 @@ ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
 CASES = [
     # portal
     Case("home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portfolio", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portfolio_csv", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
     Case("login", ROW_LOGIN, get=EVERYONE, post=EVERYONE, data=lambda org: {"username": "nobody", "password": "wrong"}),
     Case("logout", ROW_ACCOUNT, get=NOT_SERVED, post=LOGGED_IN),
     Case("password_change", ROW_ACCOUNT, get=LOGGED_IN, post=LOGGED_IN,
