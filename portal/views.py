@@ -18,6 +18,7 @@ from portal import portfolio, selectors, services
 from portal.forms import ApiTokenForm
 from projects.forms import add_service_errors
 from projects.models import Project, Team
+from projects.spreadsheet import safe_row
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -86,7 +87,7 @@ def portfolio_csv(request) -> StreamingHttpResponse:
     rows = portfolio.csv_rows(
         queryset, portfolio.team_shares(teams), portfolio.toil_minutes_by_project(), request.build_absolute_uri("/").rstrip("/")
     )
-    response = StreamingHttpResponse((writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'
     return response
 

@@ -177,3 +177,17 @@ def test_rollup_equals_the_sum_of_live_entries(costs, gains):
             "month", "cost_total", "value_total", "cumulative_cost", "cumulative_value", "trailing_cost"))
         assert again == first
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_portfolio_csv_export_neutralises_formula_names(member, team):
+    ProjectFactory(team=team, slug="formula", name='=HYPERLINK("http://evil.example","Click")')
+    ProjectFactory(team=team, slug="at-sign", name="@SUM(A1:A9)")
+    response = client_for(member).get("/portfolio/export.csv")
+    assert response.status_code == 200
+    content = b"".join(response.streaming_content).decode()
+    cells = [cell for row in csv.reader(io.StringIO(content)) for cell in row]
+    assert "'=HYPERLINK(\"http://evil.example\",\"Click\")" in cells
+    assert "'@SUM(A1:A9)" in cells
+    for cell in cells:
+        assert not cell.startswith(FORMULA_START) or safe_cell(cell) == cell, cell

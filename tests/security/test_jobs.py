@@ -37,7 +37,8 @@ def redis_down(monkeypatch):
 def test_pages_render_and_say_background_work_is_delayed(redis_down, member, team):
     project = ProjectFactory(team=team, slug="churn")
     client = client_for(member)
-    for url in ("/", "/projects/", "/projects/churn/", "/projects/churn/ledger/", "/ledger/", "/toil/", "/decommissions/"):
+    for url in ("/", "/projects/", "/projects/churn/", "/projects/churn/ledger/", "/ledger/", "/toil/", "/decommissions/",
+                "/decisions/", "/decisions/matrix/", "/projects/churn/adrs/"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Background work is delayed" in response.content.decode(), url
