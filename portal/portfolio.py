@@ -2,11 +2,13 @@
 
 Every figure comes from the ledger summary (LedgerStatus, LedgerMonth) and other aggregates computed
 in SQL, so the page runs a fixed number of queries whatever the number of projects."""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField, Case, DateTimeField, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
     Subquery, Sum, Value, When, Window,
@@ -15,6 +17,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncDate
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import json_script
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +27,7 @@ from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import value_freed
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
 from projects.ledger.services import add_months, month_start
-from projects.models import HEALTH_ITEMS, Phase, Project, Team
+from projects.models import HEALTH_ITEMS, Membership, Phase, Project, Team
 from toil.models import TimeLog, ToilItem
 from toil.selectors import latest_complete_week, team_weekly_share
 
@@ -224,6 +227,19 @@ def apply_filters(queryset: QuerySet[Project], filters: Filters) -> QuerySet[Pro
     order = F(SORTS[filters.sort])
     order = order.desc(nulls_last=True) if filters.descending else order.asc(nulls_last=True)
     return queryset.order_by(order, "name", "pk")
+
+
+def table_page(base: QuerySet[Project], filters: Filters) -> Page:
+    """One page of the table: the ids of every match in order first (filtering and sorting compute only
+    the figures they use; a few thousand integers are cheap to read and give the count too), then the
+    full rows of the page's ids alone: the full row's subqueries for every project would cost more than
+    the rest of the page."""
+    queryset = with_health(apply_filters(base, filters))
+    page = Paginator(list(queryset.values_list("pk", flat=True)), PAGE_SIZE).get_page(filters.page)
+    ids = list(page.object_list)
+    rows = {project.pk: project for project in queryset.order_by().filter(pk__in=ids)} if ids else {}
+    page.object_list = [rows[pk] for pk in ids]
+    return page
 
 
 def sparklines(project_ids: list[int], *, today: date | None = None) -> dict[str, dict]:
@@ -505,3 +521,80 @@ def digest_text(alerts: list[Alert], summary: Totals, base_url: str) -> str:
         lines.append("")
     lines.append(str(_("The whole portfolio: %(url)s")) % {"url": base + reverse("portfolio")})
     return "\n".join(lines).strip() + "\n"
+
+
+OVERVIEW_CACHE_PREFIX = "portfolio:overview:"
+
+
+def _event_models() -> list:
+    """The pghistory event models: their triggers write a row on every insert and update of a tracked
+    model, bulk writes and queryset updates included, so their highest ids move whenever data moves."""
+    import pghistory.models
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if issubclass(model, pghistory.models.Event) and not model._meta.proxy
+            and model._meta.managed]
+
+
+def data_stamp() -> str:
+    """What the portfolio-wide figures were computed from, in one cheap query (index lookups only):
+    the database (a recreated one starts its ids again), the last ledger rollup, the row counts of the
+    tables where deletes happen, and the highest audit event id of every tracked model (projects, teams, costs, FOCUS imports,
+    decommission requests, ADRs and placements, toil items and time logs...)."""
+    from django.db import connection
+    from projects.ledger.models import LedgerStatus
+
+    quote = connection.ops.quote_name
+    status = quote(LedgerStatus._meta.db_table)
+    parts = [
+        "(SELECT oid FROM pg_database WHERE datname = current_database())",
+        f"(SELECT max(computed_at) FROM {status})",
+    ]
+    # Deletes leave no audit event: counting the rows of the tables where one happens sees them.
+    parts += [f"(SELECT count(*) FROM {quote(model._meta.db_table)})" for model in (LedgerStatus, Membership, Project, Team)]
+    parts += [
+        f"(SELECT max({quote(model._meta.pk.column)}) FROM {quote(model._meta.db_table)})" for model in _event_models()
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts))
+        return "|".join(str(value) for value in cursor.fetchone())
+
+
+def _overview_for_page(base: QuerySet[Project] | None) -> dict:
+    overview = portfolio_overview(base=base)
+    # The chart's data for every project is the largest part of the page: serialised once, cached with the rest.
+    overview["bubbles_json"] = json_script(overview["bubbles"], "portfolio-bubbles")
+    # The page needs only each project's toil from the rows; their money figures would cost more to unpickle
+    # than the rest of the page.
+    overview["rows"] = [{"pk": row["pk"], "toil_minutes": row["toil_minutes"]} for row in overview["rows"]]
+    return overview
+
+
+def cached_overview(*, base: QuerySet[Project] | None = None) -> dict:
+    """portfolio_overview() through the cache: computing it reads and walks every project (most of the
+    page's time on a large portfolio), while it changes only when data does.
+
+    The key holds data_stamp() (any insert or update of a tracked model, or a ledger rollup, gives a new
+    key, so a stale entry is never read again), the day (the trailing window, overdue and stale decisions
+    and the toil week move with it) and the language (alert texts are translated). A write the stamp
+    cannot see (a delete in another table, an untracked raw update) shows at the latest after
+    PORTFOLIO_CACHE_SECONDS. If the cache is down, the overview is computed as before."""
+    from django.core.cache import cache
+    from django.utils.translation import get_language
+
+    seconds = settings.PORTFOLIO_CACHE_SECONDS
+    if not seconds:
+        return _overview_for_page(base)
+    stamp = "|".join((data_stamp(), timezone.localdate().isoformat(), get_language() or ""))
+    key = OVERVIEW_CACHE_PREFIX + hashlib.sha256(stamp.encode()).hexdigest()
+    try:
+        overview = cache.get(key)
+    except Exception:  # Redis down: the page is computed as before.
+        overview = None
+    if overview is None:
+        overview = _overview_for_page(base)
+        try:
+            cache.set(key, overview, seconds)
+        except Exception:  # Redis down: nothing to keep it in.
+            pass
+    return overview

@@ -153,6 +153,9 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
+# The portfolio's portfolio-wide figures are cached under a stamp of the data (portal.portfolio.cached_overview);
+# this bounds how long a change the stamp cannot see stays unseen. 0 turns the cache off.
+PORTFOLIO_CACHE_SECONDS = int(os.environ.get("PORTFOLIO_CACHE_SECONDS", "60"))
 
 EMAIL_BACKEND_PATH = os.environ.get(
     "EMAIL_BACKEND",

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers
@@ -50,10 +49,9 @@ def _headers(filters: portfolio.Filters) -> list[dict]:
 @require_GET
 def portfolio_page(request) -> HttpResponse:
     base = portfolio.portfolio_queryset()
-    overview = portfolio.portfolio_overview(base=base)
+    overview = portfolio.cached_overview(base=base)
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in overview["teams"]})
-    queryset = portfolio.with_health(portfolio.apply_filters(base, filters))
-    page = Paginator(queryset, portfolio.PAGE_SIZE).get_page(filters.page)
+    page = portfolio.table_page(base, filters)
     shares, toil = overview["shares"], {row["pk"]: row["toil_minutes"] for row in overview["rows"]}
     for project in page:
         project.team_share = shares.get(project.team_id)

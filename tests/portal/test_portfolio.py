@@ -353,3 +353,45 @@ def test_toil_hours_count_the_trailing_window_and_sort_the_table(team, member):
     assert [project.slug for project in client.get("/portfolio/?sort=toil").context["page"]] == ["calm", "busy"]
     rows = read_csv(client.get("/portfolio/export.csv?sort=-toil"))
     assert [(row[0], row[6]) for row in rows[1:]] == [("Busy", "3.0"), ("Calm", "0.0")]
+
+
+def test_cached_figures_follow_a_cost_booked_after_the_first_view(org, member):
+    client = client_for(member)
+    assert alert_labels(client.get("/portfolio/"), "zombie") == ["Old recommender"]
+    CostEntryFactory(project=org["quiet"], incurred_on=timezone.localdate() - timedelta(days=2), amount=Decimal("90"))
+    assert alert_labels(client.get("/portfolio/"), "zombie") == ["Old recommender", "Quiet archive"]
+
+
+def test_cached_figures_follow_a_bulk_update_and_a_delete(org, member):
+    client = client_for(member)
+    assert alert_labels(client.get("/portfolio/"), "waiting") == ["Demand forecast"]
+    org["asked"].decommissions.update(state="approved")
+    assert alert_labels(client.get("/portfolio/"), "waiting") == []
+    spare = ProjectFactory(team=org["afloat"].team, name="Spare idea")
+    assert len(client.get("/portfolio/").context["rows"]) == 6
+    spare.delete()
+    response = client.get("/portfolio/")
+    assert len(response.context["rows"]) == 5
+    assert "Spare idea" not in [point["name"] for dataset in response.context["bubbles"]["datasets"] for point in dataset["data"]]
+
+
+def test_a_second_view_reads_the_portfolio_figures_from_the_cache(org, member, django_assert_max_num_queries):
+    client = client_for(member)
+    first = client.get("/portfolio/")
+    with django_assert_max_num_queries(7):
+        second = client.get("/portfolio/")
+    assert alert_labels(second, "underwater") == alert_labels(first, "underwater") == ["Churn model"]
+    assert second.context["totals"].cost == first.context["totals"].cost
+
+
+def test_page_renders_when_the_cache_is_down(org, member, monkeypatch):
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(cache, "get", down)
+    monkeypatch.setattr(cache, "set", down)
+    response = client_for(member).get("/portfolio/")
+    assert response.status_code == 200
+    assert alert_labels(response, "underwater") == ["Churn model"]
