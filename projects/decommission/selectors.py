@@ -11,22 +11,22 @@ from django.utils import timezone
 from projects import permissions
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
+from projects.ledger.services import add_months, month_start
 from projects.models import Phase, Project
+
 
 FREED_WINDOW_MONTHS = 3
 
-def _month_start(day: date, back: int = 0) -> date:
-    index = day.year * 12 + day.month - 1 - back
-    return date(index // 12, index % 12 + 1, 1)
 
 def average_monthly_run_cost_before(project: Project, moment: datetime) -> Decimal:
     """Average monthly run cost of the last complete months before `moment` (months cut in UTC)."""
-    this_month = _month_start(moment.astimezone(timezone.UTC).date() if timezone.is_aware(moment) else moment.date())
-    first = _month_start(this_month, FREED_WINDOW_MONTHS)
+    this_month = month_start(moment.astimezone(timezone.UTC).date())
+    first = add_months(this_month, -FREED_WINDOW_MONTHS)
     total = LedgerMonth.objects.filter(project=project, month__gte=first, month__lt=this_month).aggregate(
         total=Coalesce(Sum("cost_total"), Decimal("0"))
     )["total"]
     return total / FREED_WINDOW_MONTHS
+
 
 def decommission_list(user: User, state: str | None = None) -> QuerySet[DecommissionRequest]:
     """Every request, the ones waiting for this user first."""
@@ -44,7 +44,10 @@ def decommission_list(user: User, state: str | None = None) -> QuerySet[Decommis
         waiting=Case(When(waiting_for_me, then=Value(0)), default=Value(1), output_field=IntegerField())
     ).order_by("waiting", "-created_at")
 
+
 @dataclass
+
+
 class ZombieCost:
     day: date
     amount: Decimal
