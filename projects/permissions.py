@@ -114,6 +114,11 @@ def can_request_decommission(user: AnyUser, project: Project) -> bool:
     return can_edit_project(user, project) or is_manager(user)
 
 
+def can_steer_decommission(user: AnyUser, project: Project) -> bool:
+    """Assign checklist items and cancel a request: the project's team, an admin, or a manager."""
+    return is_manager(user) or can_work_decommission_item(user, project, None)
+
+
 def can_work_decommission_item(user: AnyUser, project: Project, item=None) -> bool:
     """Tick, assign and complete the checklist: the project's team, the person assigned, or an admin."""
     if is_admin(user) or is_member(user, project.team_id):

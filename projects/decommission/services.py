@@ -143,7 +143,7 @@ def checklist_item_update(*, actor: User, item: ChecklistItem, status: str, note
 @transaction.atomic
 def checklist_item_assign(*, actor: User, item: ChecklistItem, assignee: User | None) -> ChecklistItem:
     request = _locked(item.request)
-    if not (permissions.can_work_decommission_item(actor, request.project, None) or permissions.is_manager(actor)):
+    if not permissions.can_steer_decommission(actor, request.project):
         raise PermissionDenied(_("Only the project's team or a manager assigns checklist items."))
     if not request.is_open:
         raise ValidationError(_("This request is closed."))
@@ -177,7 +177,7 @@ def decommission_complete(*, actor: User, request: DecommissionRequest) -> Decom
 @transaction.atomic
 def decommission_cancel(*, actor: User, request: DecommissionRequest, reason: str) -> DecommissionRequest:
     request = _locked(request)
-    if not (permissions.is_manager(actor) or permissions.can_work_decommission_item(actor, request.project, None)):
+    if not permissions.can_steer_decommission(actor, request.project):
         raise PermissionDenied(_("Only the project's team or a manager can cancel this request."))
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the request is cancelled.")})

@@ -50,6 +50,7 @@ def _get(pk: int) -> DecommissionRequest:
 def _context(request, decommission: DecommissionRequest, **forms) -> dict:
     user = request.user
     can_work = permissions.can_work_decommission_item(user, decommission.project, None)
+    can_steer = permissions.can_steer_decommission(user, decommission.project)
     working = decommission.state in (DecommissionRequest.State.APPROVED, DecommissionRequest.State.IN_PROGRESS)
     items = list(decommission.checklist.select_related("assignee", "done_by"))
     for item in items:
@@ -64,10 +65,10 @@ def _context(request, decommission: DecommissionRequest, **forms) -> dict:
         "items": items,
         "events": decommission.timeline.select_related("actor"),
         "statuses": ChecklistItem.Status.choices,
-        "assign_form": AssignForm(request=decommission) if working and (can_work or permissions.is_manager(user)) else None,
+        "assign_form": AssignForm(request=decommission) if working and can_steer else None,
         "decision_form": forms.get("decision_form") or (DecisionForm() if can_decide else None),
         "cancel_form": forms.get("cancel_form") or (
-            CancelForm() if decommission.is_open and (can_work or permissions.is_manager(user)) else None
+            CancelForm() if decommission.is_open and can_steer else None
         ),
         "can_complete": working and can_work and all(item.status != ChecklistItem.Status.OPEN for item in items),
         "is_requester": user.pk == decommission.requested_by_id,
@@ -116,7 +117,7 @@ def decommission_complete(request, pk: int) -> HttpResponse:
 @require_POST
 def decommission_cancel(request, pk: int) -> HttpResponse:
     decommission = _get(pk)
-    if not (permissions.is_manager(request.user) or permissions.can_work_decommission_item(request.user, decommission.project, None)):
+    if not permissions.can_steer_decommission(request.user, decommission.project):
         raise PermissionDenied
     form = CancelForm(request.POST)
     if form.is_valid():
@@ -156,7 +157,7 @@ def checklist_item(request, pk: int, item_id: int) -> HttpResponse:
 def checklist_assign(request, pk: int, item_id: int) -> HttpResponse:
     decommission = _get(pk)
     item = get_object_or_404(ChecklistItem, pk=item_id, request=decommission)
-    if not (permissions.can_work_decommission_item(request.user, decommission.project, None) or permissions.is_manager(request.user)):
+    if not permissions.can_steer_decommission(request.user, decommission.project):
         raise PermissionDenied
     form = AssignForm(request.POST, request=decommission)
     if form.is_valid():
