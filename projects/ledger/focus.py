@@ -25,6 +25,7 @@ OPTIONAL = (
 )
 CHARGE_CATEGORIES = ("Usage", "Purchase", "Tax", "Credit", "Adjustment")
 CHUNK = 1 << 20
+IMPORT_LOCK_NAMESPACE = 7411  # advisory lock that serialises imports (the rollup's are under 7410)
 BOM = codecs.BOM_UTF8
 
 NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
@@ -132,6 +133,19 @@ def import_stream(
     *, focus_import: FocusImport, stream: BinaryIO, currency: str = "", progress: Callable[[int], None] = lambda pct: None
 ) -> Result:
     """Load, validate, insert and allocate one file for `focus_import`. Raises FocusError, changing nothing."""
+    with connection.cursor() as cursor:
+        # One import at a time: a file and its twin, or two exports of the same billing period, cannot
+        # both miss each other. Held until the caller's transaction ends.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [IMPORT_LOCK_NAMESPACE])
+    duplicate = (
+        FocusImport.objects.filter(sha256=focus_import.sha256, status=FocusImport.Status.DONE, voided_at__isnull=True)
+        .exclude(pk=focus_import.pk)
+        .first()
+    )
+    if duplicate is not None:
+        # The same bytes were imported already: report that import's figures without reading the file again.
+        progress(100)
+        return Result(duplicate.rows_read, 0, duplicate.rows_read, 0, [], _currency_totals(duplicate.pk), [])
     header = read_header(stream)
     currency = (currency or "").upper()
     check_columns(header, currency)
@@ -207,18 +221,6 @@ def import_stream(
         raise FocusError(_("The file could not be read: %(error)s") % {"error": str(error).splitlines()[0]}) from None
     transaction.savepoint_commit(sid)
     progress(75)
-
-    duplicate = (
-        FocusImport.objects.filter(sha256=focus_import.sha256, status=FocusImport.Status.DONE, voided_at__isnull=True)
-        .exclude(pk=focus_import.pk)
-        .first()
-    )
-    if duplicate is not None:
-        # The same file again: report its figures, keep nothing.
-        with connection.cursor() as cursor:
-            cursor.execute("DELETE FROM projects_focusrow WHERE focus_import_id = %s", [focus_import.pk])
-        progress(100)
-        return Result(rows_read, 0, rows_read, 0, [], _currency_totals(duplicate.pk), [])
 
     rows_replaced, replaced_imports = 0, []
     if "BillingAccountId" in col and "BillingPeriodStart" in col:
