@@ -1,17 +1,19 @@
-"""Admin views of decision records, for admins fixing data; the pages are where people work."""
+"""Admin views of decision records, read-only: every change goes through the pages or the API, which keep
+the revisions and the sign-offs."""
 from django.contrib import admin
 
 from adr.models import Adr, AdrRevision, Comment, Review
+from projects.admin_records import ViewOnly
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(ViewOnly, admin.TabularInline):
     model = Review
     extra = 0
     readonly_fields = ("reviewer", "verdict", "comment", "reviewed_at")
 
 
 @admin.register(Adr)
-class AdrAdmin(admin.ModelAdmin):
+class AdrAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("code", "title", "project", "status", "decided_on", "version")
     list_filter = ("status", "project__team")
     search_fields = ("title", "project__name")
@@ -22,12 +24,12 @@ class AdrAdmin(admin.ModelAdmin):
 
 
 @admin.register(AdrRevision)
-class AdrRevisionAdmin(admin.ModelAdmin):
+class AdrRevisionAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("adr", "version", "changed_by", "changed_at")
     readonly_fields = ("adr", "version", "content", "reason", "changed_by", "changed_at")
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("adr", "author", "created_at", "removed_at")
     raw_id_fields = ("adr", "author", "removed_by")

@@ -174,6 +174,8 @@ def adr_update(*, actor: User, adr: Adr, expected_version: int, reason: str = ""
         raise ValidationError({"reason": _("This decision is accepted: say why it changes.")})
     before = adr_content(adr)
     relations = _assign(adr, fields)
+    if "decision_makers" in relations:
+        _require_may_name_decision_makers(actor, adr, relations["decision_makers"])
     adr.full_clean(exclude=["search"])
     adr.save()
     _set_relations(adr, relations, actor)
@@ -183,6 +185,15 @@ def adr_update(*, actor: User, adr: Adr, expected_version: int, reason: str = ""
     adr.save(update_fields=["version", "updated_at"])
     _snapshot(adr, actor=actor, reason=reason or _("Edited."))
     return adr
+
+
+def _require_may_name_decision_makers(actor: User, adr: Adr, makers: list[User]) -> None:
+    """Who decides is the author's or a lead's call: otherwise anyone could name themselves and accept alone."""
+    if {user.pk for user in makers} == set(adr.decision_makers.values_list("pk", flat=True)):
+        return
+    if actor.pk == adr.author_id or permissions.is_lead(actor, adr.project.team_id) or permissions.is_admin(actor):
+        return
+    raise ValidationError({"decision_makers": _("Only the record's author or a team lead changes its decision-makers.")})
 
 
 @transaction.atomic
@@ -270,9 +281,14 @@ def _report(file: str, result: str, reason: str = "", parsed=None, number=None) 
 
 
 @transaction.atomic
-def adr_import(*, actor: User, project: Project, files: list[tuple[str, bytes]]) -> list[dict]:
+def adr_import(*, actor: User, project: Project, files: list[tuple[str, bytes]], keep_signers: bool = False) -> list[dict]:
     """Import markdown files into a project. All or nothing; importing the same files again changes nothing,
-    a changed file becomes a new revision of the record it made."""
+    a changed file becomes a new revision of the record it made.
+
+    A placement is signed by the importer, naming in its reason the person the file says placed it;
+    `keep_signers` (the operator's `import_adrs` command, moving a whole repository) keeps that person
+    as the signer when they have an account.
+    """
     _require_edit(actor, project)
     list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
     reports: list[dict] = []
@@ -302,7 +318,14 @@ def adr_import(*, actor: User, project: Project, files: list[tuple[str, bytes]])
                 report = _report(name, "unchanged", "", parsed, existing.number)
                 adr = existing
             else:
-                adr = adr_update(actor=actor, adr=existing, expected_version=existing.version, reason=_("Imported again from %(file)s.") % {"file": source}, **fields)
+                try:
+                    adr = adr_update(
+                        actor=actor, adr=existing, expected_version=existing.version,
+                        reason=_("Imported again from %(file)s.") % {"file": source}, **fields,
+                    )
+                except ValidationError as error:
+                    reports.append(_report(name, "error", "; ".join(error.messages), parsed, existing.number))
+                    continue
                 Adr.objects.filter(pk=adr.pk).update(source_hash=digest)
                 report = _report(name, "updated", "", parsed, adr.number)
         else:
@@ -321,7 +344,7 @@ def adr_import(*, actor: User, project: Project, files: list[tuple[str, bytes]])
             Adr.objects.filter(pk=adr.pk).update(source_file=source, source_hash=digest)
             report = _report(name, "imported", reason, parsed, number)
         try:
-            _import_placement(actor, adr, {key: parsed.extra[key] for key in MATRIX_KEYS if key in parsed.extra})
+            _import_placement(actor, adr, {key: parsed.extra[key] for key in MATRIX_KEYS if key in parsed.extra}, keep_signers)
         except ValidationError as error:
             report["reason"] = "; ".join(filter(None, [report["reason"], _("placement not kept: %(why)s") % {"why": " ".join(error.messages)}]))
         if parsed.number is not None:
@@ -450,12 +473,19 @@ def placement_front_matter(placement: Placement | None) -> dict:
     return keys
 
 
-def _import_placement(actor: User, adr: Adr, keys: dict) -> None:
+def _import_placement(actor: User, adr: Adr, keys: dict, keep_signers: bool) -> None:
     if not keys.get("matrix-cell"):
         return
     revisit = importers._date(keys["matrix-revisit-by"]) if keys.get("matrix-revisit-by") else None
+    reason = str(keys.get("matrix-reason", ""))
+    named = str(keys.get("matrix-placed-by", "")).strip()
+    signer = (User.objects.filter(username=named).first() if named and keep_signers else None) or actor
+    if named and named != signer.username:
+        # The importer signs the placement; the person the file names is kept in its words, not as a signature.
+        written = _("Placed by %(name)s, as the imported file says.") % {"name": named}
+        reason = f"{reason} ({written})" if reason else written
     current = adr.placements.order_by("-placed_at", "-pk").first()
-    if current and (current.cell, current.reason, current.revisit_by) == (keys["matrix-cell"], str(keys.get("matrix-reason", "")), revisit):
+    if current and (current.cell, current.reason, current.revisit_by) == (keys["matrix-cell"], reason, revisit):
         return
     try:
         placed_at = datetime.fromisoformat(str(keys.get("matrix-placed-at")))
@@ -463,12 +493,11 @@ def _import_placement(actor: User, adr: Adr, keys: dict) -> None:
         placed_at = None
     if placed_at is not None and timezone.is_naive(placed_at):
         placed_at = timezone.make_aware(placed_at)
-    placed_by = User.objects.filter(username=str(keys.get("matrix-placed-by", ""))).first()
     answers = keys.get("matrix-answers") if isinstance(keys.get("matrix-answers"), dict) else {}
     # An imported placement is taken as written (no suggestion check): the file records a past judgement.
     placement = Placement(
-        adr=adr, cell=keys["matrix-cell"], answers=answers, reason=str(keys.get("matrix-reason", "")), revisit_by=revisit,
-        placed_by=placed_by or actor, placed_at=placed_at or timezone.now(), suggested_cell=suggest_cell(answers) if answers else "",
+        adr=adr, cell=keys["matrix-cell"], answers=answers, reason=reason, revisit_by=revisit,
+        placed_by=signer, placed_at=placed_at or timezone.now(), suggested_cell=suggest_cell(answers) if answers else "",
     )
     placement.full_clean()
     placement.save()

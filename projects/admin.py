@@ -25,6 +25,7 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "team__name"]
     autocomplete_fields = ["user", "team"]
 
+from projects.decommission import admin as decommission_admin  # noqa: E402,F401  registers its admin pages
 from projects.ledger import admin as ledger_admin  # noqa: E402,F401  registers the ledger's admin pages
 
 

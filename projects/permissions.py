@@ -116,14 +116,15 @@ def can_request_decommission(user: AnyUser, project: Project) -> bool:
 
 def can_steer_decommission(user: AnyUser, project: Project) -> bool:
     """Assign checklist items and cancel a request: the project's team, an admin, or a manager."""
-    return is_manager(user) or can_work_decommission_item(user, project, None)
+    return is_manager(user) or can_work_decommission_item(user, project)
 
 
-def can_work_decommission_item(user: AnyUser, project: Project, item=None) -> bool:
-    """Tick, assign and complete the checklist: the project's team, the person assigned, or an admin."""
-    if is_admin(user) or is_member(user, project.team_id):
-        return True
-    return item is not None and user.is_authenticated and item.assignee_id == user.pk
+def can_work_decommission_item(user: AnyUser, project: Project) -> bool:
+    """Tick, assign and complete the checklist: the project's team (items are assigned within it) or an admin.
+
+    A person who leaves the team loses the items assigned to them with it.
+    """
+    return is_admin(user) or is_member(user, project.team_id)
 
 
 def can_log_time_for(actor: AnyUser, project: Project, person: User) -> bool:

@@ -35,6 +35,12 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         raise PermissionDenied(_("Only a lead of this team or an admin can remove members."))
     if membership.is_lead and not team.memberships.filter(role=Membership.Role.LEAD).exclude(pk=membership.pk).exists():
         raise ValidationError(_("A team keeps at least one lead: name another lead first."))
+    from projects.models import ChecklistItem, DecommissionRequest
+
+    # Whoever leaves the team stops working its decommission checklists.
+    ChecklistItem.objects.filter(
+        assignee_id=membership.user_id, request__project__team=team, request__state__in=DecommissionRequest.OPEN_STATES
+    ).update(assignee=None)
     membership.delete()
 
 
@@ -149,6 +155,8 @@ def project_change_phase(
 
         if has_proof_of_value(project):
             override = False
+            if manager_override:
+                _require_edit(actor, project)  # no override is needed, so it gives no right to move the project
         elif not override:
             raise ValidationError(
                 {"to_phase": _("Going live needs proof of value: record a realized value entry with its evidence first, or ask a manager to override.")}
@@ -162,6 +170,9 @@ def project_change_phase(
         method()
     project.phase_changed_at = timezone.now()
     project.save(update_fields=["phase", "phase_changed_at", "updated_at"])
+    from projects.ledger.services import schedule_rollup
+
+    schedule_rollup([project.pk])  # the underwater flag depends on the phase
     return PhaseChange.objects.create(
         project=project, from_phase=from_phase, to_phase=project.phase, reason=reason, changed_by=actor,
         changed_at=project.phase_changed_at, override=override,

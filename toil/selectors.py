@@ -236,8 +236,9 @@ def team_log_totals(team: Team) -> dict:
 @dataclass(frozen=True)
 class MonthCost:
     month: date
-    hours: Decimal
+    hours: Decimal  # rounded for display, like amount
     amount: Decimal
+    minutes: int
 
 
 _COST_SQL = """
@@ -266,7 +267,8 @@ def toil_cost_by_month(*, project_id: int) -> list[MonthCost]:
     result = []
     for month, minutes, rate in rows:
         hours = (Decimal(minutes) / 60).quantize(Decimal("0.01"))
-        result.append(MonthCost(month=month, hours=hours, amount=(Decimal(minutes) * rate / 60).quantize(Decimal("0.01"))))
+        amount = (Decimal(minutes) * rate / 60).quantize(Decimal("0.01"))
+        result.append(MonthCost(month=month, hours=hours, amount=amount, minutes=int(minutes)))
     return result
 
 

@@ -135,12 +135,12 @@ def time_log_create(
     return log
 
 
-def _write_toil_cost(project: Project, month: date, hours: Decimal, amount: Decimal) -> None:
-    """Hand one month's toil hours to the ledger, which owns run costs and prices them at the team's
-    hourly rate (toil never writes ledger tables)."""
+def _write_toil_cost(project: Project, month: date, minutes: int) -> None:
+    """Hand one month's toil hours, unrounded, to the ledger, which owns run costs and prices them at the
+    team's hourly rate (toil never writes ledger tables)."""
     from projects.ledger.services import toil_cost_set
 
-    toil_cost_set(project=project, month=month, hours=hours)
+    toil_cost_set(project=project, month=month, hours=Decimal(minutes) / 60)
 
 
 def toil_costs_sync(*, project: Project) -> int:
@@ -149,5 +149,5 @@ def toil_costs_sync(*, project: Project) -> int:
 
     rows = toil_cost_by_month(project_id=project.pk)
     for row in rows:
-        _write_toil_cost(project, row.month, row.hours, row.amount)
+        _write_toil_cost(project, row.month, row.minutes)
     return len(rows)

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -198,7 +199,10 @@ def item_move(request, pk: int) -> HttpResponse:
         messages.error(request, error_text)
     else:
         messages.success(request, _("Moved to %(status)s.") % {"status": item.get_status_display()})
-    return redirect(request.POST.get("next") or item.get_absolute_url())
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = item.get_absolute_url()  # only a page of this site: never an open redirect
+    return redirect(back)
 
 
 @require_POST

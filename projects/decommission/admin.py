@@ -1,5 +1,8 @@
+"""Admin for decommissioning: admins edit the default checklist; requests are read-only here (they move
+through the workflow's pages, which keep the timeline)."""
 from django.contrib import admin
 
+from projects.admin_records import ViewOnly
 from projects.decommission.models import ChecklistItem, ChecklistTemplateItem, DecommissionEvent, DecommissionRequest
 
 
@@ -10,21 +13,20 @@ class ChecklistTemplateItemAdmin(admin.ModelAdmin):
     list_editable = ["position", "active"]
 
 
-class ChecklistItemInline(admin.TabularInline):
+class ChecklistItemInline(ViewOnly, admin.TabularInline):
     model = ChecklistItem
     extra = 0
     readonly_fields = ["done_by", "done_at"]
 
 
-class DecommissionEventInline(admin.TabularInline):
+class DecommissionEventInline(ViewOnly, admin.TabularInline):
     model = DecommissionEvent
     extra = 0
     readonly_fields = ["action", "actor", "at", "comment"]
-    can_delete = False
 
 
 @admin.register(DecommissionRequest)
-class DecommissionRequestAdmin(admin.ModelAdmin):
+class DecommissionRequestAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ["project", "state", "requested_by", "created_at", "decided_by", "completed_at"]
     list_filter = ["state"]
     search_fields = ["project__name"]

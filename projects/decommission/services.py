@@ -121,8 +121,8 @@ def decommission_reject(*, actor: User, request: DecommissionRequest, comment: s
 def checklist_item_update(*, actor: User, item: ChecklistItem, status: str, note: str = "") -> ChecklistItem:
     request = _locked(item.request)
     item = ChecklistItem.objects.select_for_update().get(pk=item.pk)
-    if not permissions.can_work_decommission_item(actor, request.project, item):
-        raise PermissionDenied(_("Only the project's team or the person assigned can tick this item."))
+    if not permissions.can_work_decommission_item(actor, request.project):
+        raise PermissionDenied(_("Only the project's team ticks its checklist."))
     if request.state not in (State.APPROVED, State.IN_PROGRESS):
         raise ValidationError(_("The checklist is worked on once the request is approved, until it is completed."))
     note = (note or "").strip()
@@ -147,6 +147,8 @@ def checklist_item_assign(*, actor: User, item: ChecklistItem, assignee: User | 
         raise PermissionDenied(_("Only the project's team or a manager assigns checklist items."))
     if not request.is_open:
         raise ValidationError(_("This request is closed."))
+    if assignee is not None and not permissions.is_member(assignee, request.project.team_id):
+        raise ValidationError({"assignee": _("Assign the item to a member of the project's team.")})
     item.assignee = assignee
     item.save(update_fields=["assignee"])
     return item
@@ -155,7 +157,7 @@ def checklist_item_assign(*, actor: User, item: ChecklistItem, assignee: User | 
 @transaction.atomic
 def decommission_complete(*, actor: User, request: DecommissionRequest) -> DecommissionRequest:
     request = _locked(request)
-    if not permissions.can_work_decommission_item(actor, request.project, None):
+    if not permissions.can_work_decommission_item(actor, request.project):
         raise PermissionDenied(_("Only the project's team completes its decommission."))
     left = request.checklist.filter(status=ChecklistItem.Status.OPEN).count()
     if left:

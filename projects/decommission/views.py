@@ -49,12 +49,12 @@ def _get(pk: int) -> DecommissionRequest:
 
 def _context(request, decommission: DecommissionRequest, **forms) -> dict:
     user = request.user
-    can_work = permissions.can_work_decommission_item(user, decommission.project, None)
+    can_work = permissions.can_work_decommission_item(user, decommission.project)
     can_steer = permissions.can_steer_decommission(user, decommission.project)
     working = decommission.state in (DecommissionRequest.State.APPROVED, DecommissionRequest.State.IN_PROGRESS)
     items = list(decommission.checklist.select_related("assignee", "done_by"))
     for item in items:
-        item.editable = working and permissions.can_work_decommission_item(user, decommission.project, item)
+        item.editable = working and can_work
     can_decide = (
         decommission.state == DecommissionRequest.State.PROPOSED
         and permissions.is_manager(user) and user.pk != decommission.requested_by_id
@@ -103,7 +103,7 @@ def decommission_decide(request, pk: int) -> HttpResponse:
 @require_POST
 def decommission_complete(request, pk: int) -> HttpResponse:
     decommission = _get(pk)
-    if not permissions.can_work_decommission_item(request.user, decommission.project, None):
+    if not permissions.can_work_decommission_item(request.user, decommission.project):
         raise PermissionDenied
     try:
         services.decommission_complete(actor=request.user, request=decommission)
@@ -135,7 +135,7 @@ def decommission_cancel(request, pk: int) -> HttpResponse:
 def checklist_item(request, pk: int, item_id: int) -> HttpResponse:
     decommission = _get(pk)
     item = get_object_or_404(ChecklistItem, pk=item_id, request=decommission)
-    if not permissions.can_work_decommission_item(request.user, decommission.project, item):
+    if not permissions.can_work_decommission_item(request.user, decommission.project):
         raise PermissionDenied
     form = ItemForm(request.POST)
     error = None

@@ -7,6 +7,7 @@ the transaction: the whole file is imported, or nothing.
 import codecs
 import csv
 import hashlib
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import BinaryIO, Callable
@@ -34,6 +35,7 @@ TIMESTAMP_RE = (
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
 )
 CURRENCY_RE = r"^[A-Z]{3}$"
+MAX_AMOUNT = "1e16"  # numeric(30, 14): 16 digits before the point
 
 
 class FocusError(Exception):
@@ -121,12 +123,21 @@ def _copy(stream: BinaryIO, columns: list[str], progress: Callable[[int], None])
         return raw.rowcount
 
 
+def _copy_explanations() -> list[tuple[str, str]]:
+    """PostgreSQL's words for a broken CSV line, and what they mean to the person who sent the file."""
+    return [
+        ("extra data after last expected column",
+         _("more fields than the header has columns; an unquoted comma, such as a thousands separator?")),
+        ("missing data for column", _("fewer fields than the header has columns")),
+        ("unterminated CSV quoted field", _("a quoted field is never closed")),
+    ]
+
+
 def _copy_error_line(error: Exception) -> str:
+    """The file's line from COPY's context, `COPY focus_staging, line 37, column c3: "…"` (the header is line 1)."""
     context = getattr(getattr(error, "diag", None), "context", None) or ""
-    for part in context.replace(",", " ").split():
-        if part.isdigit():
-            return part
-    return "?"
+    found = re.search(r"\bline (\d+)", context)
+    return found.group(1) if found else "?"
 
 
 def import_stream(
@@ -168,6 +179,10 @@ def import_stream(
         message = str(error).splitlines()[0]
         if "encoding" in message or "byte sequence" in message:
             raise FocusError(_("Line %(line)s: the file is not UTF-8 text.") % {"line": _copy_error_line(error)}) from None
+        for known, explanation in _copy_explanations():
+            if message.startswith(known):
+                message = explanation
+                break
         raise FocusError(_("Line %(line)s: malformed CSV (%(message)s).") % {"line": _copy_error_line(error), "message": message}) from None
     except Exception:
         transaction.savepoint_rollback(sid)
@@ -203,7 +218,7 @@ def import_stream(
             {text('ServiceName')}, {project}, NULL
         FROM focus_staging
         {project_join}
-        WHERE {_quick_checks(col)}
+        WHERE {" AND ".join(f"coalesce({condition}, false)" for _name, condition in checks)}
     """
     params = {"import_id": focus_import.pk, "currency": currency, "tag_key": settings.LEDGER_FOCUS_TAG_KEY}
     sid = transaction.savepoint_create()
@@ -274,29 +289,8 @@ def _checks(col: dict[str, str], currency: str) -> list[tuple[str, str]]:
     ]
 
 
-def _quick_checks(col: dict[str, str]) -> str:
-    """Cheap conditions for the insert's single pass; the casts catch the rest (bad numbers, impossible dates)."""
-    number = r"^\s*[-+]?\.?[0-9]"
-    timestamp = r"^\s*[0-9]{4}-[0-9]{2}-[0-9]{2}"
-    conditions = [f"{col[name]} ~ '{number}'" for name in ("EffectiveCost", "BilledCost")]
-    conditions.append(f"{col['ChargePeriodStart']} ~ '{timestamp}'")
-    if "BillingCurrency" in col:
-        conditions.append(f"btrim({col['BillingCurrency']}) ~ '^[A-Z]{{3}}$'")
-    for name in ("ChargePeriodEnd", "BillingPeriodStart"):
-        if name in col:
-            conditions.append(f"({_norm(col[name])} IS NULL OR {col[name]} ~ '{timestamp}')")
-    if "ChargeCategory" in col:
-        allowed = ", ".join(f"'{value}'" for value in CHARGE_CATEGORIES)
-        conditions.append(f"({_norm(col['ChargeCategory'])} IS NULL OR btrim({col['ChargeCategory']}) IN ({allowed}))")
-    if "ChargeClass" in col:
-        conditions.append(f"({_norm(col['ChargeClass'])} IS NULL OR btrim({col['ChargeClass']}) = 'Correction')")
-    if "Tags" in col:
-        conditions.append(f"({_norm(col['Tags'])} IS NULL OR btrim({col['Tags']}) LIKE '{{%%')")
-    return " AND ".join(f"coalesce({condition}, false)" for condition in conditions)
-
-
 def _cast_checks(col_checks: list[tuple[str, str]], header: list[str], staging: list[str]) -> list[tuple[str, str]]:
-    """The slow, exact checks run only once a cast failed, to name the line."""
+    """The checks a pattern cannot make (impossible dates, JSON, amounts too large), run once a cast failed, to name the line."""
     casts = []
     for name, _condition in col_checks:
         column = _norm(staging[header.index(name)])
@@ -304,6 +298,9 @@ def _cast_checks(col_checks: list[tuple[str, str]], header: list[str], staging: 
             casts.append((name, f"({column} IS NULL OR ledger_is_timestamptz({column}))"))
         elif name == "Tags":
             casts.append((name, f"({column} IS NULL OR ledger_is_jsonb_object({column}))"))
+        elif name in ("EffectiveCost", "BilledCost"):
+            # The pattern passed, so the cast cannot fail; the row table keeps 16 digits before the point.
+            casts.append((name, f"abs({column}::numeric) < {MAX_AMOUNT}"))
     return casts
 
 

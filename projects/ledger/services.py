@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import jobs, permissions
-from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, ValueEntry
+from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, ValueEntry
 from projects.models import Project
 
+MONEY_PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
 ADVISORY_NAMESPACE = 7410  # first key of the advisory locks the ledger takes
 ROLLUP_PENDING_KEY = "ledger:rollup-pending:{}"
 
@@ -125,7 +126,8 @@ def toil_cost_set(*, project: Project, month: date, hours: Decimal, actor: User 
     """
     month = month_start(month)
     list(Project.objects.select_for_update().filter(pk=project.pk).values_list("pk"))
-    amount = (Decimal(hours) * project.team.hourly_rate).quantize(Decimal("0.01"))
+    # Kept to the ledger's 14 places (money is rounded for display only), so the same hours compare equal.
+    amount = (Decimal(hours) * project.team.hourly_rate).quantize(MONEY_PLACES)
     current = CostEntry.objects.filter(
         project=project, incurred_on=month, source=CostEntry.Source.TOIL, voided_at__isnull=True
     ).first()
@@ -340,7 +342,9 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
 
 def has_proof_of_value(project: Project) -> bool:
     return (
-        ValueEntry.objects.filter(project=project, voided_at__isnull=True, realized_on__lte=timezone.now().date())
+        ValueEntry.objects.filter(
+            project=project, voided_at__isnull=True, realized_on__lte=timezone.now().date(), amount__gt=0
+        )
         .exclude(evidence="")
         .exists()
     )
@@ -448,6 +452,29 @@ def focus_import_void(*, actor: User, focus_import, reason: str):
     project_ids |= set(
         FocusRow.objects.filter(replaced_by=focus_import, project__isnull=False).values_list("project_id", flat=True).distinct()
     )
-    FocusRow.objects.filter(replaced_by=focus_import).update(replaced_by=None)
+    with connection.cursor() as cursor:
+        cursor.execute(RELEASE_REPLACED_SQL, {"id": focus_import.pk})
     schedule_rollup(project_ids)
     return focus_import
+
+
+# The rows a voided import had replaced go to the next live import that re-issued the same billing
+# account and period after it (which found them already replaced), and count again only when there is none.
+RELEASE_REPLACED_SQL = """
+WITH released AS (
+    SELECT DISTINCT billing_account_id, billing_period_start FROM projects_focusrow WHERE replaced_by_id = %(id)s
+), successor AS (
+    SELECT r.billing_account_id, r.billing_period_start, (
+        SELECT min(i.id) FROM projects_focusimport i
+        WHERE i.id > %(id)s AND i.status = 'done' AND i.voided_at IS NULL AND EXISTS (
+            SELECT 1 FROM projects_focusrow n
+            WHERE n.focus_import_id = i.id AND n.billing_account_id = r.billing_account_id
+              AND n.billing_period_start = r.billing_period_start AND n.charge_class <> 'Correction')
+    ) AS import_id
+    FROM released r
+)
+UPDATE projects_focusrow t SET replaced_by_id = successor.import_id
+FROM successor
+WHERE t.replaced_by_id = %(id)s AND t.billing_account_id = successor.billing_account_id
+  AND t.billing_period_start = successor.billing_period_start
+"""

@@ -115,3 +115,26 @@ def test_imported_reckless_placement_without_revisit_date_is_reported(team, tmp_
     report = json.loads(capsys.readouterr().out)["files"][0]
     assert report["result"] == "imported" and "placement not kept" in report["reason"]
     assert not Placement.objects.exists()
+
+
+def test_an_upload_cannot_sign_a_placement_in_someone_elses_name(adr, member, team):
+    """Through the browser the importer signs; the person the file names is kept in the reason."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    boss = UserFactory(username="boss")
+    text = (
+        "---\nstatus: accepted\nmatrix-cell: conscious_prudent\nmatrix-placed-by: boss\n"
+        "matrix-placed-at: 2025-03-02T10:00:00+00:00\nmatrix-reason: Weighed.\n---\n"
+        "# Keep the batch job\n\n## Context and Problem Statement\n\nCheap enough.\n"
+    )
+    response = client_for(member).post(
+        f"/projects/{adr.project.slug}/adrs/import/", {"files": [SimpleUploadedFile("0009-keep-the-batch-job.md", text.encode())]}
+    )
+    assert response.status_code == 200
+    placement = Placement.objects.get(adr__title="Keep the batch job")
+    assert placement.placed_by == member != boss
+    assert placement.reason == "Weighed. (Placed by boss, as the imported file says.)"
+    client_for(member).post(
+        f"/projects/{adr.project.slug}/adrs/import/", {"files": [SimpleUploadedFile("0009-keep-the-batch-job.md", text.encode())]}
+    )
+    assert Placement.objects.filter(adr__title="Keep the batch job").count() == 1, "importing again adds no placement"

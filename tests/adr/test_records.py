@@ -135,6 +135,27 @@ def test_member_who_is_not_a_decision_maker_cannot_review(adr, team):
     assert adr.status == Status.PROPOSED
 
 
+def test_a_member_cannot_name_themselves_decision_maker_and_accept_alone(adr, team, member):
+    bystander = MembershipFactory(team=team).user
+    client = client_for(bystander)
+    response = client.post(f"{adr.get_absolute_url()}edit/", form_data(decision_makers=[bystander.pk], version=adr.version))
+    assert response.status_code == 400
+    assert "Only the record&#x27;s author or a team lead changes its decision-makers." in response.content.decode()
+    assert set(adr.decision_makers.all()) == {member, adr.decision_makers.exclude(pk=member.pk).get()}
+    response = client.post(f"{adr.get_absolute_url()}review/", {"verdict": "accepted", "comment": "Fine by me."})
+    assert response.status_code == 403
+    adr.refresh_from_db()
+    assert adr.status == Status.PROPOSED
+
+
+def test_the_author_or_a_lead_changes_the_decision_makers(adr, team, member, lead):
+    colleague = MembershipFactory(team=team).user
+    services.adr_update(actor=member, adr=adr, expected_version=adr.version, decision_makers=[member, colleague])
+    adr.refresh_from_db()
+    services.adr_update(actor=lead, adr=adr, expected_version=adr.version, decision_makers=[colleague])
+    assert list(adr.decision_makers.all()) == [colleague]
+
+
 def test_other_team_cannot_accept(adr, outsider):
     response = client_for(outsider).post(f"{adr.get_absolute_url()}review/", {"verdict": "accepted", "comment": "ok"})
     assert response.status_code == 403

@@ -13,7 +13,7 @@ from projects.decommission import selectors, services
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
-from tests.factories import CostEntryFactory, make_manager
+from tests.factories import CostEntryFactory, MembershipFactory, make_manager
 
 State = DecommissionRequest.State
 
@@ -167,15 +167,37 @@ def test_completion_requires_every_item_done_or_not_relevant(running_project, me
 
 
 @pytest.mark.django_db
-def test_checklist_items_are_worked_by_the_team_or_the_assignee(running_project, member, manager, outsider):
+def test_checklist_items_are_worked_by_the_team_and_assigned_within_it(running_project, member, manager, outsider):
     request = services.decommission_approve(actor=manager, request=request_for(running_project, member))
     item = request.checklist.first()
     with pytest.raises(PermissionDenied):
         services.checklist_item_update(actor=outsider, item=item, status="done")
-    services.checklist_item_assign(actor=member, item=item, assignee=outsider)
+    with pytest.raises(ValidationError, match="member of the project's team"):
+        services.checklist_item_assign(actor=member, item=item, assignee=outsider)
+    colleague = MembershipFactory(team=running_project.team).user
+    services.checklist_item_assign(actor=member, item=item, assignee=colleague)
     item.refresh_from_db()
-    done = services.checklist_item_update(actor=outsider, item=item, status="done", note="Endpoint removed")
-    assert (done.status, done.done_by) == ("done", outsider)
+    done = services.checklist_item_update(actor=colleague, item=item, status="done", note="Endpoint removed")
+    assert (done.status, done.done_by, done.assignee) == ("done", colleague, colleague)
+
+
+@pytest.mark.django_db
+def test_leaving_the_team_ends_an_assignment(running_project, member, manager):
+    from projects.models import Membership
+    from projects.services import membership_remove
+
+    request = services.decommission_approve(actor=manager, request=request_for(running_project, member))
+    item = request.checklist.first()
+    leaver = MembershipFactory(team=running_project.team).user
+    services.checklist_item_assign(actor=member, item=item, assignee=leaver)
+    lead = MembershipFactory(team=running_project.team, role="lead").user
+    membership_remove(actor=lead, membership=Membership.objects.get(team=running_project.team, user=leaver))
+
+    item.refresh_from_db()
+    assert item.assignee is None
+    leaver = type(leaver).objects.get(pk=leaver.pk)  # their next request
+    with pytest.raises(PermissionDenied):
+        services.checklist_item_update(actor=leaver, item=item, status="done")
 
 
 @pytest.mark.django_db

@@ -193,3 +193,69 @@ def test_specification_examples_import_with_a_currency_except_impossible_hours(c
             assert result["rows_imported"] == result["rows_read"] > 0
             assert set(result["currencies"]) == {"USD"}
     assert sum(isinstance(outcome, str) for outcome in outcomes.values()) == 2
+
+
+@pytest.mark.parametrize("value", [
+    "2025-03-01T00:00:00Z BC", "2025-03-01 allballs", "2025-03-01 Sunday", "2025-03-01 10:00 pm", "2025-03-01 10:00 Europe/Paris",
+])
+def test_timestamps_postgresql_would_read_loosely_are_refused(tmp_path, value):
+    rows = [row() for _ in range(40)]
+    rows[35] = row(ChargePeriodStart=value)
+    message = refused(write(tmp_path / "bill.csv", rows))
+    assert "Line 37" in message and "ChargePeriodStart" in message and value in message
+    assert not FocusRow.objects.exists()
+
+
+@pytest.mark.parametrize("amount", ["1_234.50", "0x10", "1e16", "12345678901234567"])
+def test_amounts_outside_plain_decimals_or_too_large_are_named_with_their_line(tmp_path, amount):
+    rows = [row() for _ in range(40)]
+    rows[35] = row(EffectiveCost=amount)
+    message = refused(write(tmp_path / "bill.csv", rows))
+    assert "Line 37" in message and "EffectiveCost" in message and amount in message
+
+
+def test_broken_csv_lines_are_named(tmp_path):
+    path = write(tmp_path / "bill.csv", [row() for _ in range(40)])
+    lines = path.read_text().splitlines()
+    unquoted_thousands = lines[36].replace(",9.5,", ",1,234.50,", 1)
+    assert unquoted_thousands != lines[36]
+    cases = {
+        "extra.csv": (unquoted_thousands, "more fields than the header"),
+        "short.csv": (lines[36].rsplit(",", 3)[0], "fewer fields than the header"),
+    }
+    for name, (broken, explanation) in cases.items():
+        broken_file = tmp_path / name
+        broken_file.write_text("\n".join(lines[:36] + [broken] + lines[37:]) + "\n")
+        message = refused(broken_file)
+        assert "Line 37" in message and explanation in message, message
+
+
+def test_currency_option_must_be_an_iso_code(tmp_path):
+    columns = [column for column in COLUMNS_1_0 if column != "BillingCurrency"]
+    with pytest.raises(CommandError, match="three-letter ISO 4217"):
+        call_command("import_focus", str(write(tmp_path / "bill.csv", [row()], columns)), "--currency", "U1D")
+    assert not FocusRow.objects.exists()
+
+
+def test_voiding_the_middle_of_three_reissues_counts_the_period_once(tmp_path, capsys, churn):
+    manager = _manager()
+    """Export v1, its re-issue v2, and v3: voiding v2 gives the period back to v3, not to v1 beside v3."""
+    run(capsys, write(tmp_path / "v1.csv", [
+        row(Tags=tag("churn"), EffectiveCost="10"), row(Tags=tag("churn"), EffectiveCost="10"),
+        row(Tags=tag("churn"), EffectiveCost="-2", ChargeClass="Correction"),
+    ]))
+    run(capsys, write(tmp_path / "v2.csv", [
+        row(Tags=tag("churn"), EffectiveCost="12"), row(Tags=tag("churn"), EffectiveCost="1", ChargeClass="Correction"),
+    ]))
+    run(capsys, write(tmp_path / "v3.csv", [row(Tags=tag("churn"), EffectiveCost="30")]))
+    v1, v2, v3 = FocusImport.objects.order_by("pk")
+
+    def live_total() -> Decimal:
+        services.ledger_rollup()
+        return LedgerMonth.objects.get(project=churn).cost_cloud
+
+    assert live_total() == Decimal("29")  # v3's 30, v1's correction -2, v2's correction +1
+    services.focus_import_void(actor=manager, focus_import=v2, reason="Sent by mistake")
+    assert live_total() == Decimal("28")
+    services.focus_import_void(actor=manager, focus_import=v3, reason="Sent by mistake")
+    assert live_total() == Decimal("18")  # v1 counts again, whole

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from projects import services as project_services
 from projects.ledger import services
@@ -90,6 +91,39 @@ def test_voided_value_is_no_proof(team, member):
     services.value_entry_void(actor=member, entry=entry, reason="Wrong")
     with pytest.raises(ValidationError):
         project_services.project_change_phase(actor=member, project=project, to_phase="run", reason="Ready")
+
+
+def test_a_zero_value_is_no_proof(team, member):
+    project = ProjectFactory(team=team, phase="build")
+    ValueEntryFactory(project=project, realized_on=date(2025, 1, 1), amount=Decimal("0"))
+    with pytest.raises(ValidationError):
+        project_services.project_change_phase(actor=member, project=project, to_phase="run", reason="Ready")
+
+
+def test_a_manager_outside_the_team_cannot_use_an_override_that_is_not_needed(team, manager):
+    project = ProjectFactory(team=team, phase="build")
+    ValueEntryFactory(project=project, realized_on=date(2025, 1, 1))
+    with pytest.raises(PermissionDenied):
+        project_services.project_change_phase(actor=manager, project=project, to_phase="run", reason="Go", override=True)
+    project.refresh_from_db()
+    assert project.phase == "build" and not PhaseChange.objects.filter(project=project).exists()
+
+
+def test_going_live_recomputes_the_underwater_flag(team, member, django_capture_on_commit_callbacks):
+    """The flag is for projects in run: it follows the phase change without waiting for the nightly rollup."""
+    from projects.ledger.models import LedgerStatus
+
+    project = ProjectFactory(team=team, phase="build")
+    ValueEntryFactory(project=project, realized_on=date(2025, 1, 1), amount=Decimal("1"))
+    last_month = services.add_months(services.month_start(timezone.localdate()), -1)
+    CostEntryFactory(project=project, incurred_on=last_month, amount=Decimal("500"), currency="EUR")
+    services.ledger_rollup(project_ids=[project.pk])
+    assert LedgerStatus.objects.get(project=project).underwater is False  # not in run yet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project_services.project_change_phase(actor=member, project=project, to_phase="run", reason="Pilot paid off")
+
+    assert LedgerStatus.objects.get(project=project).underwater is True
 
 
 def test_going_live_with_realized_value_and_evidence(team, member):

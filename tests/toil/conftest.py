@@ -17,9 +17,9 @@ def ledger_calls(monkeypatch):
     calls = []
     real = services._write_toil_cost
 
-    def record(project, month, hours, amount):
-        calls.append((project.slug, month, hours, amount))
-        real(project, month, hours, amount)
+    def record(project, month, minutes):
+        calls.append((project.slug, month, minutes))
+        real(project, month, minutes)
 
     monkeypatch.setattr("toil.services._write_toil_cost", record)
     return calls

@@ -175,4 +175,4 @@ def test_reclassifying_an_item_updates_the_ledger(member, project, ledger_calls,
     services.time_log_create(actor=member, item=item, minutes=60, logged_on=date(2025, 3, 3))
     with django_capture_on_commit_callbacks(execute=True):
         services.toil_item_update(actor=member, item=item, classification="engineering")
-    assert ledger_calls == [("churn", date(2025, 3, 1), Decimal("0.00"), Decimal("0.00"))]
+    assert ledger_calls == [("churn", date(2025, 3, 1), 0)]

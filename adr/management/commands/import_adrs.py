@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError("No importing user: pass --as USERNAME or create an admin.")
         files = [(path.name, path.read_bytes()) for path in sorted(folder.iterdir()) if path.is_file()]
-        reports = services.adr_import(actor=actor, project=target, files=files)
+        reports = services.adr_import(actor=actor, project=target, files=files, keep_signers=True)
         if as_json:
             self.stdout.write(_dumps({"project": target.slug, "files": reports}))
             return

@@ -1,5 +1,6 @@
 """`manage.py import_focus FILE [--currency CODE] [--dry-run] [--json]`: import a FOCUS billing export."""
 import json
+import re
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -49,8 +50,8 @@ class Command(BaseCommand):
             )
 
     def _run(self, stream, name: str, currency: str, dry_run: bool):
-        if currency and len(currency) != 3:
-            raise focus.FocusError(f"--currency {currency!r} is not a three-letter code.")
+        if currency and not re.fullmatch(focus.CURRENCY_RE, currency):
+            raise focus.FocusError(f"--currency {currency!r} is not a three-letter ISO 4217 code, such as USD.")
         sha256 = focus.file_sha256(stream)
         result = None
         try:
