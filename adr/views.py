@@ -64,7 +64,10 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
         "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
         "overdue": shortcut and current.revisit_by < timezone.localdate() and (unfinished or not tickets),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
-        "placement_form": extra.pop("placement_form", None) or (PlacementForm() if can_place else None),
+        # Re-judging starts from the answers given last time.
+        "placement_form": extra.pop("placement_form", None) or (
+            PlacementForm(initial=current.answers if current else None) if can_place else None
+        ),
         "adr": adr, "project": adr.project, "comments": comments, "revisions": revisions,
         "can_edit": permissions.can_edit_project(request.user, adr.project), "can_review": can_review,
         "review_form": extra.pop("review_form", None) or (ReviewForm() if can_review else None),
@@ -152,7 +155,11 @@ def adr_preview(request, slug: str) -> HttpResponse:
     """The live preview: the markdown fields as the record page will show them."""
     fields = [(AdrForm.base_fields[name].label, render_markdown(request.POST.get(name, ""))) for name in
               ("context", "drivers", "outcome", "consequences", "confirmation", "more_information") if request.POST.get(name, "").strip()]
-    return render(request, "adr/_preview.html", {"fields": fields, "title": request.POST.get("title", "")})
+    options = [option for option in AdrForm(request.POST, project=_project(slug)).options_from_data() if option["title"].strip()]
+    return render(request, "adr/_preview.html", {
+        "fields": fields, "title": request.POST.get("title", ""), "options": options,
+        "chosen_option": request.POST.get("chosen_option", "").strip(),
+    })
 
 
 @require_POST

@@ -3,7 +3,7 @@
 Every figure comes from the ledger summary (LedgerStatus, LedgerMonth) and other aggregates computed
 in SQL, so the page runs a fixed number of queries whatever the number of projects."""
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from adr.models import Adr, Cell, Placement, Status
 from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
+from projects import permissions
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import value_freed
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
@@ -290,6 +292,8 @@ class AlertItem:
     url: str
     action: str
     subject_url: str = ""
+    request_team_id: int | None = None  # the action asks for a decommission: the team's or a manager's to take
+    ledger_url: str = ""  # where the others look instead
 
 
 @dataclass
@@ -345,7 +349,10 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
                 url, action = url_for("decommission_new", row["slug"]), labels["request"]
             detail = labels["window"] % {
                 "cost": _money(row["cost"]), "value": _money(row["value"])}
-            underwater.items.append(AlertItem(row["name"], detail, url, action, project_url))
+            team_id = None if row["decommission_id"] else row["team_id"]
+            underwater.items.append(AlertItem(
+                row["name"], detail, url, action, project_url, team_id, url_for("ledger:project_ledger", row["slug"]),
+            ))
         if row["zombie"]:
             zombie.items.append(AlertItem(
                 row["name"], str(_("retired, yet costs keep arriving")),
@@ -359,12 +366,12 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
             ))
         if row["overdue_decisions"]:
             overdue.items.append(AlertItem(
-                row["name"], str(_("%(count)s reckless decision(s) past their revisit date")) % {"count": row["overdue_decisions"]},
+                row["name"], ngettext("%(count)s reckless decision past its revisit date", "%(count)s reckless decisions past their revisit date", row["overdue_decisions"]) % {"count": row["overdue_decisions"]},
                 reverse("decision_matrix") + "?" + urlencode({"project": row["slug"]}), str(_("Revisit")), project_url,
             ))
         if row["stale_adrs"]:
             stale.items.append(AlertItem(
-                row["name"], str(_("%(count)s ADR(s) proposed long ago and still undecided")) % {"count": row["stale_adrs"]},
+                row["name"], ngettext("%(count)s ADR proposed long ago and still undecided", "%(count)s ADRs proposed long ago and still undecided", row["stale_adrs"]) % {"count": row["stale_adrs"]},
                 reverse("decision_list") + "?" + urlencode({"project": row["slug"], "status": "stale"}), str(_("Review")),
                 project_url,
             ))
@@ -450,6 +457,22 @@ def totals(rows: list[dict], shares: dict[int, TeamShare], *, today: date | None
         toil_percent=int(round(100 * toil / capacity)) if capacity else None,
         projects=len(rows),
     )
+
+
+def alerts_for(user, alerts: list[Alert]) -> list[Alert]:
+    """The cached alerts as `user` may act on them: a decommission request they may not make becomes a link
+    to the project's ledger (the figures behind the flag)."""
+    def allowed(item: AlertItem) -> bool:
+        return item.request_team_id is None or permissions.is_manager(user) or permissions.is_member(user, item.request_team_id)
+
+    see_ledger = str(_("See the ledger"))
+    return [
+        replace(alert, items=[
+            item if allowed(item) else replace(item, url=item.ledger_url, action=see_ledger, request_team_id=None)
+            for item in alert.items
+        ])
+        for alert in alerts
+    ]
 
 
 def portfolio_overview(*, today: date | None = None, base: QuerySet[Project] | None = None) -> dict:

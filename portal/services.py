@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from portal.models import ApiToken, IdempotencyRecord
 from projects import permissions
@@ -141,6 +142,6 @@ def weekly_digest_send() -> int:
     overview = portfolio.portfolio_overview()
     body = portfolio.digest_text(overview["alerts"], overview["totals"], settings.PORTAL_BASE_URL)
     count = sum(len(alert.items) for alert in overview["alerts"])
-    subject = _("[Portfolio] Weekly digest: %(count)s alert(s)") % {"count": count}
+    subject = ngettext("[Portfolio] Weekly digest: %(count)s alert", "[Portfolio] Weekly digest: %(count)s alerts", count) % {"count": count}
     EmailMessage(subject=subject, body=body, bcc=recipients).send()
     return len(recipients)

@@ -58,6 +58,7 @@ def portfolio_page(request) -> HttpResponse:
         project.toil_minutes = toil.get(project.pk, 0)
     context = {
         **overview,
+        "alerts": portfolio.alerts_for(request.user, overview["alerts"]),
         "filters": filters,
         "page": page,
         "sparklines": portfolio.sparklines([project.pk for project in page]),

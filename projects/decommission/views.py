@@ -71,7 +71,7 @@ def _context(request, decommission: DecommissionRequest, **forms) -> dict:
             CancelForm() if decommission.is_open and can_steer else None
         ),
         "can_complete": working and can_work and all(item.status != ChecklistItem.Status.OPEN for item in items),
-        "is_requester": user.pk == decommission.requested_by_id,
+        "manager_requested": user.pk == decommission.requested_by_id and permissions.is_manager(user),
         "zombies": selectors.zombie_costs(decommission.project) if decommission.state == DecommissionRequest.State.COMPLETED else [],
         "item_error": forms.get("item_error"),
     }

@@ -69,9 +69,15 @@ class AllocationRuleForm(forms.Form):
 
 
 class ExchangeRateForm(forms.Form):
+    """On the same page as the upload form, which also has a currency: its own element ids."""
+
     currency = forms.CharField(label=_("Currency"), max_length=3)
     month = forms.DateField(label=_("Month"), help_text=_("Any day of the month."), **DATE)
     rate = forms.DecimalField(
         label=_("Rate"), max_digits=20, decimal_places=10,
         help_text=_("How much one unit of the currency is worth in %(base)s.") % {"base": settings.PORTAL_BASE_CURRENCY},
     )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "id_rate_%s")
+        super().__init__(*args, **kwargs)

@@ -94,6 +94,11 @@ class CostEntry(TimeStampedModel, Voidable):
     def __str__(self) -> str:
         return f"{self.project}: {self.amount} {self.currency} ({self.incurred_on})"
 
+    @property
+    def kind_display(self) -> str:
+        """What the cost is, as the pages name it: toil is shown as toil, not as its people category."""
+        return str(_("Toil")) if self.source == self.Source.TOIL else self.get_category_display()
+
 
 @pghistory.track()
 class ValueEntry(TimeStampedModel, Voidable):

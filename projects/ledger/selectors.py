@@ -47,6 +47,8 @@ def cost_entries(project: Project, filters: dict | None = None) -> QuerySet[Cost
     entries = CostEntry.objects.filter(project=project).select_related("created_by", "voided_by")
     if filters.get("category"):
         entries = entries.filter(category=filters["category"])
+        if filters["category"] == CostEntry.Category.PEOPLE:
+            entries = entries.exclude(source=CostEntry.Source.TOIL)  # "people (not toil)"; toil has its own source
     if filters.get("source"):
         entries = entries.filter(source=filters["source"])
     if filters.get("date_from"):

@@ -13,6 +13,7 @@ from projects import permissions
 from projects.spreadsheet import safe_row
 from projects.forms import add_service_errors
 from projects.ledger import selectors, services
+from projects.ledger.focus import decimal_string
 from projects.ledger.forms import (
     AllocationRuleForm,
     CostEntryForm,
@@ -77,9 +78,17 @@ def _entry_response(request, project: Project, *, status: int = 200, notice: str
             return redirect("ledger:project_ledger", slug=project.slug)
         return render(request, "ledger/project_ledger.html", _project_context(request, project, **forms), status=status)
     # htmx swaps only 2xx answers by default: the partial carries the form errors with a 200.
+    if status == 200:
+        # The figures change with the entry: recompute this one project now (a few rows, set-based), so the
+        # page shows them at once; the rollup queued on commit finds the same figures.
+        services.ledger_rollup(project_ids=[project.pk])
     context = _project_context(request, project, **forms)
     context["notice"], context["notice_ok"] = notice, status == 200
-    return render(request, "ledger/project_ledger.html#entries", context)
+    response = render(request, "ledger/project_ledger.html#entries", context)
+    if status == 200:
+        context["oob"] = True
+        response.write(render(request, "ledger/project_ledger.html#figures", context).content)
+    return response
 
 
 @require_POST
@@ -145,11 +154,16 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
         "trailing_value", "unconverted_entries", "currency",
     ]))
     for month in selectors.ledger_months(project):
+        # Full precision, written plainly: no padding zeros, no exponent (0E-14) a spreadsheet misreads.
+        amounts = [
+            month.cost_cloud, month.cost_licences, month.cost_people, month.cost_toil, month.cost_other, month.cost_total,
+            month.value_total, month.value_estimated,
+        ]
         writer.writerow(safe_row([
-            month.month.strftime("%Y-%m"), month.cost_cloud, month.cost_licences, month.cost_people, month.cost_toil,
-            month.cost_other, month.cost_total, month.value_total, month.value_estimated,
-            "" if month.ratio is None else month.ratio, month.cumulative_cost, month.cumulative_value,
-            month.trailing_cost, month.trailing_value, month.unconverted_count, settings.PORTAL_BASE_CURRENCY,
+            month.month.strftime("%Y-%m"), *map(decimal_string, amounts),
+            "" if month.ratio is None else decimal_string(month.ratio),
+            *map(decimal_string, [month.cumulative_cost, month.cumulative_value, month.trailing_cost, month.trailing_value]),
+            month.unconverted_count, settings.PORTAL_BASE_CURRENCY,
         ]))
     return response
 

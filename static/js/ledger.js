@@ -1,10 +1,12 @@
 // Ledger chart: run cost stacked by category against realized value. Data comes from json_script.
-document.addEventListener("DOMContentLoaded", () => {
+// Drawn on load, and again when an added or voided entry brings the figures back (htmx, out of band).
+function drawLedgerChart() {
   const canvas = document.getElementById("ledger-chart");
   const source = document.getElementById("ledger-chart-data");
-  if (!canvas || !source || typeof Chart === "undefined") {
+  if (!canvas || !source || typeof Chart === "undefined" || canvas.dataset.drawn === "1") {
     return;
   }
+  canvas.dataset.drawn = "1";
   const data = JSON.parse(source.textContent);
   const labels = canvas.dataset;
   const bar = (key, colour) => ({ type: "bar", label: labels[key], data: data[key], backgroundColor: colour, stack: "cost" });
@@ -27,7 +29,9 @@ document.addEventListener("DOMContentLoaded", () => {
       plugins: { legend: { position: "bottom" } },
     },
   });
-});
+}
+document.addEventListener("DOMContentLoaded", drawLedgerChart);
+document.addEventListener("htmx:afterSettle", drawLedgerChart);
 
 // Progress bars take their width from a data attribute: the CSP forbids inline styles set by the server.
 function sizeProgressBars(root) {

@@ -83,8 +83,15 @@ def test_placement_from_the_record_page_and_its_history(adr, member):
     assert not Placement.objects.exists()
     response = client.post(f"{adr.get_absolute_url()}placement/", {"knew_tradeoff": "on", "under_pressure": "on", "revisit_by": "2026-06-30"})
     assert response.status_code == 302
-    page = client.get(adr.get_absolute_url()).content.decode()
+    response = client.get(adr.get_absolute_url())
+    page = response.content.decode()
     assert "Conscious and reckless" in page and "revisit by 2026-06-30" in page
+    # Re-judging starts from the answers given, with their suggestion.
+    form = response.context["placement_form"]
+    assert [form[key].value() for key in ("knew_tradeoff", "weighed_alternatives", "under_pressure", "hindsight")] == [
+        True, False, True, False,
+    ]
+    assert '<strong id="placement-suggestion" aria-live="polite">Conscious and reckless</strong>' in page
 
 
 def test_export_and_import_carry_the_current_placement(adr, member, team, tmp_path, capsys):

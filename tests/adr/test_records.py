@@ -290,6 +290,16 @@ def test_preview_renders_markdown_sanitised(project, member):
     assert "<strong>bold</strong>" in content and "<script>" not in content
 
 
+def test_preview_shows_the_considered_options_and_the_chosen_one(project, member):
+    response = client_for(member).post(f"/projects/{project.slug}/adrs/preview/", form_data(
+        option_good=["**cheap**", ""], option_bad=["", "<img src=x onerror=alert(1)>costly"],
+    ))
+    content = response.content.decode()
+    assert "Considered options" in content and "Real time" in content
+    assert "<strong>cheap</strong>" in content and "onerror" not in content
+    assert '<span class="badge text-bg-success">chosen</span>' in content and "Chosen option: <strong>Batch</strong>" in content
+
+
 def test_retired_project_decisions_are_read_only(team, member):
     project = ProjectFactory(team=team, phase="retired")
     assert client_for(member).get(f"/projects/{project.slug}/adrs/new/").status_code == 403

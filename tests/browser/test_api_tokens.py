@@ -41,6 +41,11 @@ def test_member_creates_a_token_uses_it_and_revokes_it(page, login, live_server)
     secret = page.get_by_label("Token", exact=True).input_value()
     assert secret.startswith("mlp_")
     screenshot(page, "api-token-created")
+    # A reload reads the tokens page: it sends the form no second time, and the secret is gone.
+    assert page.url == f"{live_server.url}/accounts/tokens/"
+    page.reload()
+    assert not page.get_by_text("Copy it now: it is shown only this once.").is_visible()
+    assert page.get_by_role("row", name="Cost export pipeline").count() == 1
 
     status, body = _call(f"{live_server.url}/api/v1/projects/?team=customer-analytics", secret)
     assert status == 200

@@ -37,7 +37,7 @@ def test_underwater_project_is_decommissioned_and_watched(session, live_server):
     ken.get_by_role("link", name="Request decommissioning").click()
     ken.get_by_label("Why switch it off?").fill("The uplift is gone and the serving cost keeps rising.")
     ken.get_by_role("button", name="Request decommissioning").click()
-    expect(ken.get_by_text("Waiting for a manager other than you")).to_be_visible()
+    expect(ken.get_by_text("Waiting for a manager to approve or reject.")).to_be_visible()
     expect(ken.get_by_role("heading", name="Run cost and realized value")).to_be_visible()
     request_url = ken.url
 

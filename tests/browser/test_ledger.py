@@ -3,6 +3,7 @@ import threading
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from projects.ledger import tasks
 from tests.browser.conftest import screenshot
@@ -59,6 +60,8 @@ def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
 
     login("sam", PASSWORD)
     page.goto(f"{live_server.url}/projects/churn-prediction/ledger/")
+    figures = page.locator("#ledger-figures")
+    expect(figures.get_by_text("No costs or value recorded yet.")).to_be_visible()
     form = page.get_by_role("form", name="Add a value")
     form.get_by_label("Amount").fill("2500")
     form.get_by_role("button", name="Add value").click()
@@ -69,6 +72,9 @@ def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
     form.get_by_role("button", name="Add value").click()
     page.get_by_text("Value recorded.").wait_for()
     assert page.locator("#ledger-entries strong", has_text="212 customers kept").is_visible()
+    # The figures follow the entry without a reload: the month's value, and the chart drawn again.
+    expect(figures.get_by_role("row").filter(has_text="2,500.00")).to_have_count(1)
+    expect(page.locator("#ledger-chart")).to_have_attribute("data-drawn", "1")
     screenshot(page, "ledger-value-added")
 
     row = page.get_by_role("row", name="212 customers kept")
@@ -76,3 +82,4 @@ def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
     row.get_by_role("button", name="Void").click()
     page.get_by_text("Entry voided.").wait_for()
     assert page.get_by_text("No value entries.").is_visible()
+    expect(figures.get_by_role("row").filter(has_text="2,500.00")).to_have_count(0)

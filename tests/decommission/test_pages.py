@@ -75,6 +75,26 @@ def test_htmx_tick_returns_the_checklist(running_project, member, manager):
     assert "Say why this step is not relevant" in body
     item.refresh_from_db()
     assert item.status == "open"
+    response = client_for(member).post(
+        reverse("decommission_item", args=[request.pk, item.pk]), {"status": "done", "note": ""}, headers={"HX-Request": "true"}
+    )
+    # The first tick starts the work: the heading's state badge comes along, out of band.
+    assert '<span id="decommission-state" hx-swap-oob="true"><span class="badge text-bg-primary">In progress</span>' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_manager_assigns_items_without_ticking_them(running_project, member, manager):
+    request = services.decommission_approve(
+        actor=make_manager(), request=services.decommission_request(actor=member, project=running_project, reason="x")
+    )
+    item = request.checklist.first()
+    client = client_for(manager)
+    page = client.get(request.get_absolute_url()).content.decode()
+    assert reverse("decommission_item_assign", args=[request.pk, item.pk]) in page
+    assert f'action="{reverse("decommission_item", args=[request.pk, item.pk])}"' not in page
+    client.post(reverse("decommission_item_assign", args=[request.pk, item.pk]), {"assignee": member.pk})
+    item.refresh_from_db()
+    assert item.assignee == member
 
 
 @pytest.mark.django_db

@@ -107,7 +107,8 @@ def test_csv_export_lists_the_months(member, project):
     response = client_for(member).get(reverse("ledger:project_ledger_csv", args=[project.slug]))
     lines = response.content.decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0].startswith("month,cost_cloud") and lines[1].startswith("2025-03,10.5")
+    assert lines[0].startswith("month,cost_cloud") and lines[1] == "2025-03,10.5,0,0,0,0,10.5,0,0,0,10.5,0,10.5,0,0,EUR"
+    assert "E-" not in response.content.decode() and "000000" not in response.content.decode()
 
 
 @pytest.mark.parametrize("entries", [2, 30])
@@ -173,7 +174,7 @@ def test_manager_adds_a_rule_and_admin_sets_a_rate(manager, admin_user, project)
     assert response.status_code == 302 and AllocationRule.objects.get().project == project
     assert client_for(manager).post(reverse("ledger:rate_set"), {"currency": "USD", "month": "2025-01-01", "rate": "0.9"}).status_code == 403
     response = client_for(admin_user).post(reverse("ledger:rate_set"), {"currency": "USD", "month": "2025-01-09", "rate": "-1"})
-    assert response.status_code == 400 and 'id="id_rate-error"' in response.content.decode()
+    assert response.status_code == 400 and 'id="id_rate_rate-error"' in response.content.decode()
     response = client_for(admin_user).post(reverse("ledger:rate_set"), {"currency": "USD", "month": "2025-01-09", "rate": "0.91"})
     assert response.status_code == 302 and ExchangeRate.objects.get().month == date(2025, 1, 1)
 
@@ -227,3 +228,14 @@ def test_refused_upload_is_recorded_with_its_reason(manager, project, tmp_path, 
     assert focus_import.status == "failed" and "Line 5" in focus_import.error and "BilledCost" in focus_import.error
     assert not FocusRow.objects.exists()
     assert "Line 5" in client_for(manager).get(reverse("ledger:home")).content.decode()
+
+
+def test_toil_cost_is_shown_as_toil_and_kept_out_of_people(member, project):
+    services.toil_cost_set(project=project, month=date(2025, 5, 1), hours=Decimal("2"))
+    CostEntryFactory(project=project, incurred_on=date(2025, 5, 3), category="people", description="On-call retainer")
+
+    page = client_for(member).get(ledger_url(project)).content.decode()
+    assert "<td>Toil</td>" in page and "On-call retainer" in page
+
+    people = client_for(member).get(ledger_url(project), {"category": "people"}).content.decode()
+    assert "On-call retainer" in people and "<td>Toil</td>" not in people

@@ -91,6 +91,17 @@ def test_underwater_alert_names_only_the_underwater_project_and_links_to_its_dec
     assert 'href="/projects/churn-model/decommission/"' in response.content.decode()
 
 
+def test_the_request_link_is_only_for_those_who_may_request(org, outsider, manager):
+    """Another team sees the flag with a link to the figures; a manager may ask for any project."""
+    response = client_for(outsider).get("/portfolio/")
+    alert = next(alert for alert in response.context["alerts"] if alert.kind == "underwater")
+    assert (alert.items[0].url, alert.items[0].action) == ("/projects/churn-model/ledger/", "See the ledger")
+    assert 'href="/projects/churn-model/decommission/"' not in response.content.decode()
+    response = client_for(manager).get("/portfolio/")
+    alert = next(alert for alert in response.context["alerts"] if alert.kind == "underwater")
+    assert alert.items[0].url == "/projects/churn-model/decommission/"
+
+
 def test_zombie_alert_names_only_the_retired_project_with_a_later_cost(org, member):
     response = client_for(member).get("/portfolio/")
     assert alert_labels(response, "zombie") == ["Old recommender"]
@@ -298,10 +309,10 @@ def make_portfolio(count: int) -> None:
 def test_portfolio_query_budget(django_assert_max_num_queries, member, count):
     make_portfolio(count)
     client = client_for(member)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get("/portfolio/?sort=-cost&flag=underwater&page=2")
     assert response.status_code == 200
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert client.get("/portfolio/").status_code == 200
     assert len(response.context["rows"]) == count
 
@@ -378,7 +389,7 @@ def test_cached_figures_follow_a_bulk_update_and_a_delete(org, member):
 def test_a_second_view_reads_the_portfolio_figures_from_the_cache(org, member, django_assert_max_num_queries):
     client = client_for(member)
     first = client.get("/portfolio/")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         second = client.get("/portfolio/")
     assert alert_labels(second, "underwater") == alert_labels(first, "underwater") == ["Churn model"]
     assert second.context["totals"].cost == first.context["totals"].cost

@@ -56,7 +56,7 @@ def test_stale_alert_names_only_the_project_with_an_old_proposal(decisions, memb
     stale = alert(client_for(member).get("/portfolio/"), "stale")
     assert [item.label for item in stale.items] == ["Waiting ADR"]
     assert stale.items[0].url == "/decisions/?project=waiting-adr&status=stale"
-    assert "1 ADR(s)" in stale.items[0].detail
+    assert "1 ADR proposed long ago" in stale.items[0].detail
 
 
 def test_decision_columns_count_from_the_latest_placement(decisions, member):
