@@ -1,11 +1,11 @@
 // Behaviour shared by every page. No inline scripts: the content security policy forbids them.
 
-// A page answered to a form names its own address: a reload then reads the page, instead of sending the
-// form again (a second API token, say).
+// A page answered to a form takes the address of the page the form was on: a reload then reads that page
+// instead of sending the form again (a second API token, say), and the address can be bookmarked.
 document.addEventListener("DOMContentLoaded", () => {
-  const page = document.querySelector("[data-page-address]");
-  if (page && window.location.pathname !== page.dataset.pageAddress) {
-    window.history.replaceState(null, "", page.dataset.pageAddress);
+  const address = document.body.dataset.pageAddress;
+  if (address && window.location.pathname + window.location.search !== address) {
+    window.history.replaceState(null, "", address);
   }
 });
 document.addEventListener("htmx:responseError", (event) => {

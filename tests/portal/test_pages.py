@@ -60,3 +60,20 @@ def test_security_headers_are_set(member):
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+@pytest.mark.django_db
+def test_a_page_answered_to_a_form_takes_the_address_of_the_form_page(member):
+    """A failed phase change shows its errors; a reload then reads the project page, it does not post again."""
+    from tests.factories import ProjectFactory
+
+    project = ProjectFactory(team=member.memberships.get().team)
+    client = client_for(member)
+    page = f"http://testserver{project.get_absolute_url()}"
+    response = client.post(f"{project.get_absolute_url()}phase/", {"to_phase": "build", "reason": ""}, HTTP_REFERER=page)
+    assert response.status_code == 400
+    assert f'data-page-address="{project.get_absolute_url()}"' in response.content.decode()
+    # Only an address of this site is taken.
+    response = client.post(f"{project.get_absolute_url()}phase/", {"to_phase": "build", "reason": ""}, HTTP_REFERER="https://evil.example/x")
+    assert "data-page-address" not in response.content.decode()
+    assert "data-page-address" not in client.get(project.get_absolute_url()).content.decode()
