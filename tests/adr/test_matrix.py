@@ -80,6 +80,14 @@ def test_other_team_cannot_move_but_a_manager_may(decisions, outsider, manager):
     assert decisions["prudent"].placements.last().placed_by == manager
 
 
+def test_a_refused_move_names_the_decision_it_was_for(decisions, member):
+    adr = decisions["prudent"]
+    response = client_for(member).post("/decisions/matrix/move/", {"adr": adr.pk, "cell": Cell.CONSCIOUS_RECKLESS, "reason": ""})
+    assert response.status_code == 400
+    assert f'id="move-title">{adr.code} · {adr.title} ({adr.project.name})</p>' in response.content.decode()
+    assert adr.placements.count() == 1
+
+
 def test_quarterly_shares(decisions):
     chart = selectors.matrix_by_quarter()
     quarter = timezone.now()
