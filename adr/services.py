@@ -477,16 +477,19 @@ def _import_placement(actor: User, adr: Adr, keys: dict, keep_signers: bool) -> 
     if not keys.get("matrix-cell"):
         return
     revisit = importers._date(keys["matrix-revisit-by"]) if keys.get("matrix-revisit-by") else None
-    reason = str(keys.get("matrix-reason", ""))
+    reason = file_reason = str(keys.get("matrix-reason", ""))
+    current = adr.placements.order_by("-placed_at", "-pk").first()
+    # The same judgement as the file's (whoever imported it, with or without the note below) is no new placement.
+    if current and (current.cell, current.revisit_by) == (keys["matrix-cell"], revisit) and (
+        current.reason == file_reason or current.reason.startswith(f"{file_reason} (" if file_reason else "")
+    ):
+        return
     named = str(keys.get("matrix-placed-by", "")).strip()
     signer = (User.objects.filter(username=named).first() if named and keep_signers else None) or actor
     if named and named != signer.username:
         # The importer signs the placement; the person the file names is kept in its words, not as a signature.
         written = _("Placed by %(name)s, as the imported file says.") % {"name": named}
-        reason = f"{reason} ({written})" if reason else written
-    current = adr.placements.order_by("-placed_at", "-pk").first()
-    if current and (current.cell, current.reason, current.revisit_by) == (keys["matrix-cell"], reason, revisit):
-        return
+        reason = f"{file_reason} ({written})" if file_reason else written
     try:
         placed_at = datetime.fromisoformat(str(keys.get("matrix-placed-at")))
     except ValueError:

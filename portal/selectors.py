@@ -28,7 +28,11 @@ def my_work(user: User) -> dict:
     finished = [*ToilItem.FINISHED, ToilItem.Status.ACCEPTED]
     toil_items = ToilItem.objects.filter(owner=user).exclude(status__in=finished).select_related("project").order_by("project__name", "title")
     checklist = (
-        ChecklistItem.objects.filter(assignee=user, status=ChecklistItem.Status.OPEN, request__state__in=DecommissionRequest.OPEN_STATES)
+        # Assignments are within the team: one kept past leaving it (an admin's removal) is no longer theirs to do.
+        ChecklistItem.objects.filter(
+            assignee=user, status=ChecklistItem.Status.OPEN, request__state__in=DecommissionRequest.OPEN_STATES,
+            request__project__team_id__in=team_ids,
+        )
         .select_related("request__project").order_by("request__created_at", "position")
     )
     approvals = (

@@ -30,7 +30,7 @@ CHUNK = 1 << 20
 IMPORT_LOCK_NAMESPACE = 7411  # advisory lock that serialises imports (the rollup's are under 7410)
 BOM = codecs.BOM_UTF8
 
-NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]+)?$"
+NUMBER_RE = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,3})?$"  # an exponent PostgreSQL can hold
 TIMESTAMP_RE = (
     r"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
     r"([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]+)?)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$"
@@ -141,14 +141,20 @@ def _copy_error_line(error: Exception) -> str:
     return found.group(1) if found else "?"
 
 
+def lock_imports() -> None:
+    """Wait for the import that is running, and keep others out until this transaction ends: imports, voids
+    and rule changes all move rows between projects and periods."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [IMPORT_LOCK_NAMESPACE])
+
+
 def import_stream(
     *, focus_import: FocusImport, stream: BinaryIO, currency: str = "", progress: Callable[[int], None] = lambda pct: None
 ) -> Result:
     """Load, validate, insert and allocate one file for `focus_import`. Raises FocusError, changing nothing."""
-    with connection.cursor() as cursor:
-        # One import at a time: a file and its twin, or two exports of the same billing period, cannot
-        # both miss each other. Held until the caller's transaction ends.
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [IMPORT_LOCK_NAMESPACE])
+    # One import at a time: a file and its twin, or two exports of the same billing period, cannot both
+    # miss each other.
+    lock_imports()
     duplicate = (
         FocusImport.objects.filter(sha256=focus_import.sha256, status=FocusImport.Status.DONE, voided_at__isnull=True)
         .exclude(pk=focus_import.pk)
@@ -321,9 +327,12 @@ def _find_bad_row(header: list[str], staging: list[str], checks: list[tuple[str,
     failing = "NOT (" + " AND ".join(f"coalesce({condition}, false)" for _name, condition in checks) + ")"
     which = " ".join(f"WHEN NOT coalesce({condition}, false) THEN {index}" for index, (_name, condition) in enumerate(checks))
     sql = f"SELECT n + 1, CASE {which} END, {', '.join(staging)} FROM focus_staging WHERE {failing} ORDER BY n LIMIT 1"
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        row = cursor.fetchone()
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+            row = cursor.fetchone()
+    except DataError:
+        return  # the search for the line failed too: the caller refuses the file with PostgreSQL's words
     if row is None:
         return
     line, index, values = row[0], row[1], row[2:]

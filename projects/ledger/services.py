@@ -143,7 +143,9 @@ def toil_cost_set(*, project: Project, month: date, hours: Decimal, actor: User 
     entry = CostEntry(
         project=project, incurred_on=month, category=CostEntry.Category.PEOPLE, source=CostEntry.Source.TOIL,
         amount=amount, currency=settings.PORTAL_BASE_CURRENCY, created_by=actor,
-        description=_("Toil: %(hours)s h at %(rate)s") % {"hours": hours, "rate": project.team.hourly_rate},
+        description=_("Toil: %(hours)s h at %(rate)s") % {
+            "hours": Decimal(hours).quantize(Decimal("0.01")), "rate": project.team.hourly_rate,
+        },
     )
     entry.full_clean()
     entry.save()
@@ -197,8 +199,9 @@ def allocation_rule_delete(*, actor: User, rule: AllocationRule) -> None:
 
 def reallocate_unallocated() -> int:
     """Give the unallocated rows to projects again, under the current rules; returns rows allocated."""
-    from projects.ledger.focus import allocate_rows
+    from projects.ledger.focus import allocate_rows, lock_imports
 
+    lock_imports()  # an import running now would keep its rows from the new rule
     project_ids = allocate_rows(where="r.project_id IS NULL")
     schedule_rollup(project_ids)
     return len(project_ids)
@@ -436,6 +439,9 @@ def focus_import_void(*, actor: User, focus_import, reason: str):
 
     if not permissions.can_import_costs(actor):
         raise PermissionDenied(_("Only managers and admins void billing imports."))
+    from projects.ledger.focus import lock_imports
+
+    lock_imports()  # an import running now may be re-issuing the same period: let it finish first
     focus_import = FocusImport.objects.select_for_update().get(pk=focus_import.pk)
     reason = (reason or "").strip()
     if not reason:

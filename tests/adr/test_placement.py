@@ -10,7 +10,7 @@ from django.core.management import call_command
 from adr import services
 from adr.models import Adr, Cell, Placement
 from tests.conftest import client_for
-from tests.factories import ProjectFactory, UserFactory
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,8 @@ def test_an_upload_cannot_sign_a_placement_in_someone_elses_name(adr, member, te
         f"/projects/{adr.project.slug}/adrs/import/", {"files": [SimpleUploadedFile("0009-keep-the-batch-job.md", text.encode())]}
     )
     assert Placement.objects.filter(adr__title="Keep the batch job").count() == 1, "importing again adds no placement"
+    MembershipFactory(team=team, user=boss)
+    client_for(boss).post(
+        f"/projects/{adr.project.slug}/adrs/import/", {"files": [SimpleUploadedFile("0009-keep-the-batch-job.md", text.encode())]}
+    )
+    assert Placement.objects.filter(adr__title="Keep the batch job").count() == 1, "nor when the person it names imports it"

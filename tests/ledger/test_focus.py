@@ -206,7 +206,7 @@ def test_timestamps_postgresql_would_read_loosely_are_refused(tmp_path, value):
     assert not FocusRow.objects.exists()
 
 
-@pytest.mark.parametrize("amount", ["1_234.50", "0x10", "1e16", "12345678901234567"])
+@pytest.mark.parametrize("amount", ["1_234.50", "0x10", "1e16", "12345678901234567", "1e400000"])
 def test_amounts_outside_plain_decimals_or_too_large_are_named_with_their_line(tmp_path, amount):
     rows = [row() for _ in range(40)]
     rows[35] = row(EffectiveCost=amount)

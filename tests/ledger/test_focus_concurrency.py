@@ -48,3 +48,38 @@ def test_the_same_file_uploaded_twice_at_once_is_counted_once(tmp_path, team, se
     statuses = sorted(FocusImport.objects.values_list("status", flat=True))
     assert statuses == ["done", "duplicate"]
     assert FocusRow.objects.count() == 2000
+
+
+def test_a_void_waits_for_the_import_that_is_running(tmp_path, team, settings):
+    """An import re-issuing a period and a void of an earlier export must not interleave."""
+    import time
+
+    from django.db import transaction
+
+    from projects.ledger import focus
+    from tests.factories import make_manager
+
+    manager = make_manager()
+    focus_import = FocusImport.objects.create(file_name="old.csv", sha256="old", status="done")
+    events: list[str] = []
+    holding = threading.Event()
+
+    def running_import() -> None:
+        try:
+            with transaction.atomic():
+                focus.lock_imports()
+                events.append("import running")
+                holding.set()
+                time.sleep(1)
+                events.append("import committed")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=running_import)
+    thread.start()
+    assert holding.wait(timeout=30)
+    services.focus_import_void(actor=manager, focus_import=focus_import, reason="Sent twice")
+    events.append("voided")
+    thread.join(timeout=30)
+
+    assert events == ["import running", "import committed", "voided"]

@@ -39,7 +39,7 @@ def work(team, other_team, member, outsider):
     ToilItemFactory(project=theirs, title="Someone else's toil", owner=outsider)
     request = decommission_request(actor=outsider, project=Project.objects.get(slug="credit-risk"), reason="Unused.")
     item = request.checklist.first()
-    ChecklistItem.objects.filter(pk=item.pk).update(assignee=member)
+    ChecklistItem.objects.filter(pk=item.pk).update(assignee=outsider)  # one of the risk team
     return {"mine": mine, "theirs": theirs, "request": request, "item": item}
 
 
@@ -61,9 +61,16 @@ def test_member_sees_open_toil_items_they_own(work, member):
 
 
 def test_member_sees_checklist_items_assigned_to_them(work, member, outsider):
-    response = client_for(member).get("/")
+    response = client_for(outsider).get("/")
     assert [item.pk for item in response.context["checklist_items"]] == [work["item"].pk]
     assert f'href="/decommissions/{work["request"].pk}/"' in response.content.decode()
+    assert list(client_for(member).get("/").context["checklist_items"]) == []
+
+
+def test_an_assignment_kept_past_leaving_the_team_is_not_listed(work, outsider):
+    from projects.models import Membership
+
+    Membership.objects.filter(user=outsider).delete()  # removed in the admin, which clears nothing
     assert list(client_for(outsider).get("/").context["checklist_items"]) == []
 
 

@@ -128,7 +128,8 @@ def test_decommission_item_of_another_request(org):
     response = client.post(f"/decommissions/{other.pk}/items/{org.decommission.checklist.first().pk}/assign/",
                            {"assignee": org.users["outsider"].pk})
     assert response.status_code == 404
-    assert other_item.request_id == other.pk
+    other_item.refresh_from_db()
+    assert (other_item.status, other_item.assignee_id) == ("open", None)
 
 
 def test_assign_checklist_item_to_outsider(org):

@@ -76,3 +76,4 @@ def test_toil_cost_is_kept_unrounded_in_the_ledger(project):
 
     entries = CostEntry.objects.filter(project=project, source=CostEntry.Source.TOIL)
     assert [(entry.amount, entry.voided_at) for entry in entries] == [(Decimal("66.66666666666667"), None)]
+    assert entries.get().description == "Toil: 0.83 h at 80.00"
