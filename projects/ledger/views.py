@@ -1,11 +1,16 @@
 """Ledger pages: one project's cost against value, and the portfolio-wide imports, rules and rates."""
 import csv
+from datetime import datetime
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -54,9 +59,36 @@ def _project_context(request, project: Project, *, cost_form=None, value_form=No
     }
 
 
+FIGURES_POLLS = 20  # about 15 s of waiting for the rollup; then the page says the figures will catch up
+
+
+def _figures_poll(project: Project, since: datetime, tries: int) -> str:
+    query = urlencode({"figures": 1, "since": since.isoformat(), "tries": tries})
+    return f"{reverse('ledger:project_ledger', args=[project.slug])}?{query}"
+
+
+def _figures(request, project: Project) -> HttpResponse:
+    """The figures again, once the rollup queued by a change has run (the page asks until it has)."""
+    context = _project_context(request, project)
+    since = parse_datetime(request.GET.get("since", ""))
+    try:
+        tries = max(1, int(request.GET.get("tries", "1")))
+    except ValueError:
+        tries = 1
+    status = context["status"]
+    if since is not None and (status is None or status.computed_at < since):
+        if tries < FIGURES_POLLS:
+            context["figures_poll"] = _figures_poll(project, since, tries + 1)
+        else:
+            context["figures_late"] = True
+    return render(request, "ledger/project_ledger.html#figures", context)
+
+
 @require_GET
 def project_ledger(request, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    if request.htmx and request.GET.get("figures"):
+        return _figures(request, project)
     template = "ledger/project_ledger.html"
     if request.htmx and request.htmx.target == "ledger-entries":
         template += "#entries"
@@ -70,7 +102,9 @@ def _editable_project(request, slug: str, rule=permissions.can_edit_project) -> 
     return project
 
 
-def _entry_response(request, project: Project, *, status: int = 200, notice: str = "", **forms) -> HttpResponse:
+def _entry_response(
+    request, project: Project, *, status: int = 200, notice: str = "", since: datetime | None = None, **forms
+) -> HttpResponse:
     if not request.htmx:
         if notice:
             (messages.success if status == 200 else messages.error)(request, notice)
@@ -78,15 +112,13 @@ def _entry_response(request, project: Project, *, status: int = 200, notice: str
             return redirect("ledger:project_ledger", slug=project.slug)
         return render(request, "ledger/project_ledger.html", _project_context(request, project, **forms), status=status)
     # htmx swaps only 2xx answers by default: the partial carries the form errors with a 200.
-    if status == 200:
-        # The figures change with the entry: recompute this one project now (a few rows, set-based), so the
-        # page shows them at once; the rollup queued on commit finds the same figures.
-        services.ledger_rollup(project_ids=[project.pk])
     context = _project_context(request, project, **forms)
     context["notice"], context["notice_ok"] = notice, status == 200
     response = render(request, "ledger/project_ledger.html#entries", context)
-    if status == 200:
-        context["oob"] = True
+    if status == 200 and since is not None:
+        # The figures change with the entry once the rollup queued on commit has run (in Celery): they come
+        # back out of band and ask again until it has.
+        context["oob"], context["figures_poll"] = True, _figures_poll(project, since, 1)
         response.write(render(request, "ledger/project_ledger.html#figures", context).content)
     return response
 
@@ -95,13 +127,14 @@ def _entry_response(request, project: Project, *, status: int = 200, notice: str
 def cost_entry_add(request, slug: str) -> HttpResponse:
     project = _editable_project(request, slug, permissions.can_record_cost)
     form = CostEntryForm(request.POST)
+    started = timezone.now()
     if form.is_valid():
         try:
             services.cost_entry_create(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _entry_response(request, project, notice=_("Cost recorded."))
+            return _entry_response(request, project, notice=_("Cost recorded."), since=started)
     return _entry_response(request, project, status=400, cost_form=form)
 
 
@@ -109,13 +142,14 @@ def cost_entry_add(request, slug: str) -> HttpResponse:
 def value_entry_add(request, slug: str) -> HttpResponse:
     project = _editable_project(request, slug)
     form = ValueEntryForm(request.POST)
+    started = timezone.now()
     if form.is_valid():
         try:
             services.value_entry_create(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            return _entry_response(request, project, notice=_("Value recorded."))
+            return _entry_response(request, project, notice=_("Value recorded."), since=started)
     return _entry_response(request, project, status=400, value_form=form)
 
 
@@ -125,11 +159,12 @@ def _void(request, slug: str, model, pk: int, service) -> HttpResponse:
     form = VoidForm(request.POST)
     if not form.is_valid():
         return _entry_response(request, project, status=400, notice=_("Say why the entry is voided."))
+    started = timezone.now()
     try:
         service(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         return _entry_response(request, project, status=400, notice=" ".join(error.messages))
-    return _entry_response(request, project, notice=_("Entry voided."))
+    return _entry_response(request, project, notice=_("Entry voided."), since=started)
 
 
 @require_POST

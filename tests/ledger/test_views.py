@@ -239,3 +239,32 @@ def test_toil_cost_is_shown_as_toil_and_kept_out_of_people(member, project):
 
     people = client_for(member).get(ledger_url(project), {"category": "people"}).content.decode()
     assert "On-call retainer" in people and "<td>Toil</td>" not in people
+
+
+def test_after_an_htmx_add_the_figures_ask_until_the_rollup_has_run(member, project, django_capture_on_commit_callbacks):
+    from urllib.parse import quote
+
+    from django.utils import timezone
+
+    client = client_for(member)
+    with django_capture_on_commit_callbacks(execute=True):  # the rollup, queued on commit, runs (eagerly here)
+        response = client.post(
+            reverse("ledger:cost_add", args=[project.slug]),
+            {"cost-incurred_on": "2025-05-02", "cost-category": "licences", "cost-amount": "99",
+             "cost-currency": "EUR", "cost-description": "Labeling tool"},
+            HTTP_HX_REQUEST="true",
+        )
+    page = response.content.decode()
+    assert '<div id="ledger-figures" hx-swap-oob="true" hx-get="/projects/churn/ledger/?figures=1&amp;since=' in page
+    assert "Updating the figures…" in page
+
+    def figures(since, tries: int) -> str:
+        url = f"{ledger_url(project)}?figures=1&since={quote(since.isoformat())}&tries={tries}"
+        return client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+    done = figures(timezone.now() - timezone.timedelta(minutes=1), 1)  # the rollup ran after that moment
+    assert 'id="ledger-figures"' in done and "hx-get" not in done and "May 2025" in done
+    waiting = figures(timezone.now() + timezone.timedelta(minutes=1), 3)  # not yet
+    assert "tries=4" in waiting and "Updating the figures…" in waiting
+    late = figures(timezone.now() + timezone.timedelta(minutes=1), 20)
+    assert "hx-get" not in late and "background work catches up" in late
