@@ -188,12 +188,10 @@ def adr_update(*, actor: User, adr: Adr, expected_version: int, reason: str = ""
 
 
 def _require_may_name_decision_makers(actor: User, adr: Adr, makers: list[User]) -> None:
-    """Who decides is the author's or a lead's call: otherwise anyone could name themselves and accept alone."""
     if {user.pk for user in makers} == set(adr.decision_makers.values_list("pk", flat=True)):
         return
-    if actor.pk == adr.author_id or permissions.is_lead(actor, adr.project.team_id) or permissions.is_admin(actor):
-        return
-    raise ValidationError({"decision_makers": _("Only the record's author or a team lead changes its decision-makers.")})
+    if not permissions.can_name_decision_makers(actor, project=adr.project, author_id=adr.author_id):
+        raise ValidationError({"decision_makers": _("Only the record's author or a team lead changes its decision-makers.")})
 
 
 @transaction.atomic

@@ -25,6 +25,7 @@ from django.utils.translation import ngettext
 from adr.models import Adr, Cell, Placement, Status
 from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
 from projects import permissions
+from projects.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import value_freed
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
@@ -463,7 +464,8 @@ def alerts_for(user, alerts: list[Alert]) -> list[Alert]:
     """The cached alerts as `user` may act on them: a decommission request they may not make becomes a link
     to the project's ledger (the figures behind the flag)."""
     def allowed(item: AlertItem) -> bool:
-        return item.request_team_id is None or permissions.is_manager(user) or permissions.is_member(user, item.request_team_id)
+        # permissions.can_request_decommission, from the team id the cached row carries
+        return item.request_team_id is None or permissions.is_manager(user) or permissions.can_edit_team_work(user, item.request_team_id)
 
     see_ledger = str(_("See the ledger"))
     return [
@@ -498,30 +500,21 @@ CSV_COLUMNS = (
     ("overdue_decisions", _("Overdue decisions")), ("unremediated_decisions", _("Decisions without remediation")), ("health", _("Health score")), ("underwater", _("Underwater")),
     ("zombie", _("Zombie costs")), ("decommission", _("Decommission")), ("url", _("Address")),
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value) -> str:
-    """A spreadsheet runs a cell that starts with = + - @ as a formula: prefix a quote so it stays text."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], toil: dict[int, int], base_url: str):
     """The header and one line per project of the filtered list, every cell neutralised."""
     phases = dict(Phase.choices)
     states = dict(DecommissionRequest.State.choices)
-    yield [csv_safe(str(label)) for _key, label in CSV_COLUMNS]
+    yield safe_row(str(label) for _key, label in CSV_COLUMNS)
     for project in queryset.iterator(chunk_size=500):
         share = shares.get(project.team_id)
-        yield [csv_safe(cell) for cell in (
+        yield safe_row("" if cell is None else str(cell) for cell in (
             project.name, project.team.name, phases[project.phase], f"{project.cost:.2f}", f"{project.value:.2f}",
             "" if project.ratio is None else f"{project.ratio:.2f}", f"{toil.get(project.pk, 0) / 60:.1f}",
             "" if share is None or share.percent is None else share.percent, project.open_decisions,
             project.overdue_decisions, project.unremediated_decisions, "" if project.health is None else project.health,
             "yes" if project.underwater else "no", "yes" if project.zombie else "no",
             states.get(project.decommission_state, ""), base_url + project.get_absolute_url(),
-        )]
+        ))
 
 
 def with_health(queryset: QuerySet[Project]) -> QuerySet[Project]:

@@ -124,7 +124,7 @@ def can_work_decommission_item(user: AnyUser, project: Project) -> bool:
 
     A person who leaves the team loses the items assigned to them with it.
     """
-    return is_admin(user) or is_member(user, project.team_id)
+    return can_edit_team_work(user, project.team_id)
 
 
 def can_log_time_for(actor: AnyUser, project: Project, person: User) -> bool:
@@ -144,6 +144,12 @@ def can_review_decision(user: AnyUser, *, project: Project, author_id: int, deci
     if not user.is_authenticated or user.pk == author_id or project.is_retired:
         return False
     return user.pk in decision_maker_ids or is_lead(user, project.team_id) or is_admin(user)
+
+
+def can_name_decision_makers(user: AnyUser, *, project: Project, author_id: int) -> bool:
+    """Change who decides on a record: its author or a lead of its team (else anyone could name themselves and
+    accept alone)."""
+    return user.is_authenticated and (user.pk == author_id or is_lead(user, project.team_id) or is_admin(user))
 
 
 def can_remove_comment(user: AnyUser, *, project: Project, comment_author_id: int) -> bool:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from projects import jobs, permissions
-from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, ValueEntry
+from projects.ledger import focus
+from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry
 from projects.models import Project
 
 MONEY_PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
@@ -199,10 +200,8 @@ def allocation_rule_delete(*, actor: User, rule: AllocationRule) -> None:
 
 def reallocate_unallocated() -> int:
     """Give the unallocated rows to projects again, under the current rules; returns rows allocated."""
-    from projects.ledger.focus import allocate_rows, lock_imports
-
-    lock_imports()  # an import running now would keep its rows from the new rule
-    project_ids = allocate_rows(where="r.project_id IS NULL")
+    focus.lock_imports()  # an import running now would keep its rows from the new rule
+    project_ids = focus.allocate_rows(where="r.project_id IS NULL")
     schedule_rollup(project_ids)
     return len(project_ids)
 
@@ -363,10 +362,9 @@ def focus_progress(focus_import) -> int:
 
 
 @transaction.atomic
-def focus_import_start(*, actor: User, upload, currency: str = "") -> "FocusImport":
+def focus_import_start(*, actor: User, upload, currency: str = "") -> FocusImport:
     """Keep an uploaded FOCUS file and import it in the background."""
-    from projects.ledger import focus, tasks
-    from projects.ledger.models import FocusImport
+    from projects.ledger import tasks
 
     if not permissions.can_import_costs(actor):
         raise PermissionDenied(_("Only managers and admins import billing exports."))
@@ -391,9 +389,6 @@ def focus_import_run(*, import_id: int, stream=None, dry_run: bool = False):
 
     Returns the focus.Result, or raises focus.FocusError after recording the refusal.
     """
-    from projects.ledger import focus
-    from projects.ledger.models import FocusImport
-
     key = PROGRESS_KEY.format(import_id)
 
     def progress(percent: int) -> None:
@@ -435,13 +430,9 @@ def focus_import_run(*, import_id: int, stream=None, dry_run: bool = False):
 @transaction.atomic
 def focus_import_void(*, actor: User, focus_import, reason: str):
     """Void a whole import: its rows stop counting and the rows it replaced count again."""
-    from projects.ledger.models import FocusImport, FocusRow
-
     if not permissions.can_import_costs(actor):
         raise PermissionDenied(_("Only managers and admins void billing imports."))
-    from projects.ledger.focus import lock_imports
-
-    lock_imports()  # an import running now may be re-issuing the same period: let it finish first
+    focus.lock_imports()  # an import running now may be re-issuing the same period: let it finish first
     focus_import = FocusImport.objects.select_for_update().get(pk=focus_import.pk)
     reason = (reason or "").strip()
     if not reason:

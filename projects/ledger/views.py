@@ -189,15 +189,14 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
         "trailing_value", "unconverted_entries", "currency",
     ]))
     for month in selectors.ledger_months(project):
-        # Full precision, written plainly: no padding zeros, no exponent (0E-14) a spreadsheet misreads.
-        amounts = [
+        figures = [
             month.cost_cloud, month.cost_licences, month.cost_people, month.cost_toil, month.cost_other, month.cost_total,
-            month.value_total, month.value_estimated,
+            month.value_total, month.value_estimated, month.ratio, month.cumulative_cost, month.cumulative_value,
+            month.trailing_cost, month.trailing_value,
         ]
+        # Full precision, written plainly: no padding zeros, no exponent (0E-14) a spreadsheet misreads.
         writer.writerow(safe_row([
-            month.month.strftime("%Y-%m"), *map(decimal_string, amounts),
-            "" if month.ratio is None else decimal_string(month.ratio),
-            *map(decimal_string, [month.cumulative_cost, month.cumulative_value, month.trailing_cost, month.trailing_value]),
+            month.month.strftime("%Y-%m"), *("" if figure is None else decimal_string(figure) for figure in figures),
             month.unconverted_count, settings.PORTAL_BASE_CURRENCY,
         ]))
     return response

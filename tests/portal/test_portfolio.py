@@ -239,10 +239,14 @@ def test_csv_neutralises_formulas(member, name):
     assert rows[1][1] == "'" + name
 
 
-def test_csv_safe_leaves_plain_text_alone():
-    assert portfolio.csv_safe("Churn model") == "Churn model"
-    assert portfolio.csv_safe(12) == "12"
-    assert portfolio.csv_safe(None) == ""
+def test_csv_leaves_plain_text_and_numbers_alone(member, team):
+    """Only formulas are neutralised: a credit (a negative run cost) stays a number a spreadsheet can add."""
+    ledger(in_run(ProjectFactory(team=team, name="Churn model", slug="churn-model")), cost="-10", value="0")
+    ledger_rollup()
+    rows = read_csv(client_for(member).get("/portfolio/export.csv"))
+    row = dict(zip(rows[0], rows[1]))
+    assert (row["Project"], row["Open conscious+reckless decisions"]) == ("Churn model", "0")
+    assert row["Run cost (window)"] == "-30.00"
 
 
 def test_health_score_matches_the_project_page(team, member):
