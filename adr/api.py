@@ -16,14 +16,13 @@ from ninja.responses import Status as HttpStatus
 
 from adr import selectors, services
 from adr.models import Adr, Cell, Review, Status
-from projects.api import ApiDate, Pages, Slug, Text, one_of
+from projects.api import ApiDate, Pages, Slug, Text, Username, one_of
 from projects.models import Project
 
 AdrStatus = one_of(Status)
 # `stale`: proposed for longer than the review reminder allows, as on the decisions page.
 StatusFilter = Literal[(*Status.values, "stale")]
 Quadrant = one_of(Cell)
-Username = Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")]
 Name = Annotated[Text, Field(min_length=1, max_length=120)]
 Point = Annotated[Text, Field(max_length=2_000)]
 Markdown = Annotated[Text, Field(max_length=20_000)]

@@ -424,6 +424,12 @@ def suggest_cell(answers: dict) -> str:
     return f"{'conscious' if conscious else 'unconscious'}_{'prudent' if prudent else 'reckless'}"
 
 
+def _answered(answers: dict | None) -> tuple[dict, str]:
+    """The questionnaire's answers as yes or no, the four questions only, and the cell they suggest."""
+    answers = {key: bool(value) for key, value in (answers or {}).items() if key in dict(PLACEMENT_QUESTIONS)}
+    return answers, suggest_cell(answers) if answers else ""
+
+
 @transaction.atomic
 def placement_set(
     *, actor: User, adr: Adr, cell: str = "", answers: dict | None = None, reason: str = "",
@@ -433,8 +439,7 @@ def placement_set(
     if not (permissions.can_edit_project(actor, adr.project) or permissions.can_approve(actor)):
         raise PermissionDenied(_("Only the decision's team or a manager places it on the matrix."))
     list(Adr.objects.select_for_update().filter(pk=adr.pk).values_list("pk"))
-    answers = {key: bool(value) for key, value in (answers or {}).items() if key in dict(PLACEMENT_QUESTIONS)}
-    suggested = suggest_cell(answers) if answers else ""
+    answers, suggested = _answered(answers)
     cell = cell or suggested
     if cell not in Cell.values:
         raise ValidationError({"cell": _("Choose a cell, or answer the questions for a suggestion.")})
@@ -494,11 +499,11 @@ def _import_placement(actor: User, adr: Adr, keys: dict, keep_signers: bool) -> 
         placed_at = None
     if placed_at is not None and timezone.is_naive(placed_at):
         placed_at = timezone.make_aware(placed_at)
-    answers = keys.get("matrix-answers") if isinstance(keys.get("matrix-answers"), dict) else {}
+    answers, suggested = _answered(keys.get("matrix-answers") if isinstance(keys.get("matrix-answers"), dict) else {})
     # An imported placement is taken as written (no suggestion check): the file records a past judgement.
     placement = Placement(
         adr=adr, cell=keys["matrix-cell"], answers=answers, reason=reason, revisit_by=revisit,
-        placed_by=signer, placed_at=placed_at or timezone.now(), suggested_cell=suggest_cell(answers) if answers else "",
+        placed_by=signer, placed_at=placed_at or timezone.now(), suggested_cell=suggested,
     )
     placement.full_clean()
     placement.save()

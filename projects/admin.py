@@ -31,7 +31,11 @@ from projects.ledger import admin as ledger_admin  # noqa: E402,F401  registers 
 
 @admin.register(PendingJob)
 class PendingJobAdmin(admin.ModelAdmin):
-    """Jobs recorded while Redis was down; the beat task `requeue-pending-jobs` sends them again."""
+    """Jobs recorded while Redis was down; the beat task `requeue-pending-jobs` sends them again. An admin may
+    delete a job that should not run; nobody adds one by hand."""
 
     list_display = ["task_name", "args", "created_at", "attempts", "last_error"]
     readonly_fields = list_display
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -36,9 +36,15 @@ def _storable(value: str) -> str:
 
 Text = Annotated[str, AfterValidator(_storable)]
 Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
+Username = Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Dates a script may send: wide enough for any real record, narrow enough to keep month arithmetic sane.
 ApiDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+
+
+def username_of(user) -> str | None:
+    """A person in an answer: their username, or null when there is nobody (an unassigned item, say)."""
+    return user.username if user is not None else None
 
 
 def money_text(value: Decimal) -> str:
@@ -109,7 +115,7 @@ class ProjectIn(Schema):
     dashboard_url: Text = Field("", max_length=200)
     runbook_url: Text = Field("", max_length=200)
     tags: list[Annotated[Text, Field(max_length=40)]] = Field(default_factory=list, max_length=30)
-    start_date: date | None = Field(None, ge=date(1990, 1, 1), le=date(2100, 12, 31))
+    start_date: ApiDate | None = None
 
 
 class PhaseChangeIn(Schema):

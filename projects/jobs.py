@@ -49,8 +49,12 @@ def record(task_name: str, args: list, error: Exception) -> PendingJob:
         task_name=task_name, args=args, defaults={"last_error": str(error)[:1000]}
     )
     if not created:
-        PendingJob.objects.filter(pk=job.pk).update(attempts=models.F("attempts") + 1, last_error=str(error)[:1000])
+        _count_failure(job.pk, error)
     return job
+
+
+def _count_failure(job_id: int, error: Exception) -> None:
+    PendingJob.objects.filter(pk=job_id).update(attempts=models.F("attempts") + 1, last_error=str(error)[:1000])
 
 
 def requeue(send) -> tuple[int, int]:
@@ -69,9 +73,7 @@ def requeue(send) -> tuple[int, int]:
             try:
                 send(locked.task_name, locked.args)
             except Exception as error:  # the broker is still away: keep the job for the next run
-                PendingJob.objects.filter(pk=locked.pk).update(
-                    attempts=models.F("attempts") + 1, last_error=str(error)[:1000]
-                )
+                _count_failure(locked.pk, error)
                 break
             locked.delete()
             sent += 1

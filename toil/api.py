@@ -2,7 +2,6 @@
 service as the board, so the same rules hold: at least a minute, never in the future, and only for
 yourself unless you lead the team. Mounted by `portal/api.py`."""
 from datetime import date, datetime
-from typing import Annotated
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,11 +12,10 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects.api import ApiDate, Id, Money, Pages, Slug, Text, one_of
+from projects.api import ApiDate, Id, Money, Pages, Slug, Text, Username, one_of, username_of
 from toil import selectors, services
 from toil.models import TimeLog, ToilItem
 
-Username = Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")]
 
 ToilItemClassification = one_of(ToilItem.Classification)
 ToilItemStatus = one_of(ToilItem.Status)
@@ -65,7 +63,7 @@ class ToilItemOut(Schema):
 
     @staticmethod
     def resolve_owner(item: ToilItem) -> str | None:
-        return item.owner.username if item.owner is not None else None
+        return username_of(item.owner)
 
     @staticmethod
     def resolve_url(item: ToilItem) -> str:

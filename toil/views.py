@@ -98,9 +98,8 @@ def item_create(request, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = ToilItemForm(request.POST or None, team=project.team, project=project, initial=_remediation_initial(request, project))
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
         try:
-            item = services.toil_item_create(actor=request.user, project=project, **data)
+            item = services.toil_item_create(actor=request.user, project=project, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -108,14 +107,7 @@ def item_create(request, slug: str) -> HttpResponse:
                 request, _("“%(title)s” added as %(class)s.") % {"title": item.title, "class": item.get_classification_display()}
             )
             return redirect(item)
-    criteria = _criteria_from(request.POST) if request.method == "POST" else {name: False for name in CRITERIA_FIELDS}
-    return render(
-        request, "toil/item_form.html",
-        {"form": form, "project": project, "item": None,
-         "suggestion": ToilItem.Classification(services.suggest_classification(**criteria)),
-         "criteria_count": sum(criteria.values())},
-        status=400 if request.method == "POST" else 200,
-    )
+    return _item_form_page(request, form=form, project=project, item=None)
 
 
 @require_http_methods(["GET", "POST"])
@@ -135,9 +127,15 @@ def item_edit(request, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect(item)
-    criteria = {name: getattr(item, name) for name in CRITERIA_FIELDS}
+    return _item_form_page(request, form=form, project=project, item=item)
+
+
+def _item_form_page(request, *, form: ToilItemForm, project: Project, item: ToilItem | None) -> HttpResponse:
+    """The item form with its toil-or-not suggestion: from what was posted, else from the item as saved."""
     if request.method == "POST":
         criteria = _criteria_from(request.POST)
+    else:
+        criteria = {name: bool(item and getattr(item, name)) for name in CRITERIA_FIELDS}
     return render(
         request, "toil/item_form.html",
         {"form": form, "project": project, "item": item,

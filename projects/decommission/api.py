@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from projects.api import Id, Money, Pages, one_of
+from projects.api import Id, Money, Pages, one_of, username_of
 from projects.decommission import selectors
 from projects.decommission.models import ChecklistItem, DecommissionEvent, DecommissionRequest
 
@@ -18,10 +18,6 @@ ChecklistItemStatus = one_of(ChecklistItem.Status)
 DecommissionEventAction = one_of(DecommissionEvent.Action)
 
 router = Router(tags=["decommissions"])
-
-
-def _username(user) -> str | None:
-    return user.username if user is not None else None
 
 
 class DecommissionOut(Schema):
@@ -61,7 +57,7 @@ class DecommissionOut(Schema):
 
     @staticmethod
     def resolve_decided_by(request: DecommissionRequest) -> str | None:
-        return _username(request.decided_by)
+        return username_of(request.decided_by)
 
     @staticmethod
     def resolve_url(request: DecommissionRequest) -> str:
@@ -89,11 +85,11 @@ class ChecklistItemOut(Schema):
 
     @staticmethod
     def resolve_assignee(item: ChecklistItem) -> str | None:
-        return _username(item.assignee)
+        return username_of(item.assignee)
 
     @staticmethod
     def resolve_done_by(item: ChecklistItem) -> str | None:
-        return _username(item.done_by)
+        return username_of(item.done_by)
 
 
 class EventOut(Schema):
@@ -104,7 +100,7 @@ class EventOut(Schema):
 
     @staticmethod
     def resolve_actor(event: DecommissionEvent) -> str | None:
-        return _username(event.actor)
+        return username_of(event.actor)
 
 
 class ZombieCostOut(Schema):

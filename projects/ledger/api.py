@@ -10,16 +10,15 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects.api import ApiDate, Id, Money, Pages, Slug, Text, one_of
+from projects.api import ApiDate, Id, Money, Pages, Slug, Text, one_of, username_of
 from projects.ledger import selectors, services
-from projects.ledger.models import CostEntry, LedgerMonth, ValueEntry
+from projects.ledger.models import MONEY, CostEntry, LedgerMonth, ValueEntry
 from projects.models import Project
 
 CURRENCY = {
     "pattern": r"^[A-Za-z]{3}$",
     "description": f"ISO 4217 code; defaults to the base currency ({settings.PORTAL_BASE_CURRENCY}).",
 }
-AMOUNT = {"max_digits": 30, "decimal_places": 14}
 
 CostEntryCategory = one_of(CostEntry.Category)
 CostEntrySource = one_of(CostEntry.Source)
@@ -27,10 +26,6 @@ ValueEntryKind = one_of(ValueEntry.Kind)
 ValueEntryConfidence = one_of(ValueEntry.Confidence)
 
 router = Router(tags=["ledger"])
-
-
-def _username(user) -> str | None:
-    return user.username if user is not None else None
 
 
 class EntryOut(Schema):
@@ -50,11 +45,11 @@ class EntryOut(Schema):
 
     @staticmethod
     def resolve_created_by(entry) -> str | None:
-        return _username(entry.created_by)
+        return username_of(entry.created_by)
 
     @staticmethod
     def resolve_voided_by(entry) -> str | None:
-        return _username(entry.voided_by)
+        return username_of(entry.voided_by)
 
 
 class CostEntryOut(EntryOut):
@@ -74,7 +69,7 @@ class ValueEntryOut(EntryOut):
 class CostEntryIn(Schema):
     incurred_on: ApiDate = Field(..., description="The day the cost was incurred; it counts in that month.")
     category: CostEntryCategory
-    amount: Decimal = Field(..., **AMOUNT, description="A decimal string (or number); a credit may be negative.")
+    amount: Decimal = Field(..., **MONEY, description="A decimal string (or number); a credit may be negative.")
     currency: str = Field(settings.PORTAL_BASE_CURRENCY, **CURRENCY)
     description: Text = Field("", max_length=240)
 
@@ -82,7 +77,7 @@ class CostEntryIn(Schema):
 class ValueEntryIn(Schema):
     realized_on: ApiDate
     kind: ValueEntryKind
-    amount: Decimal = Field(..., ge=0, **AMOUNT, description="A decimal string (or number), not negative.")
+    amount: Decimal = Field(..., ge=0, **MONEY, description="A decimal string (or number), not negative.")
     currency: str = Field(settings.PORTAL_BASE_CURRENCY, **CURRENCY)
     confidence: ValueEntryConfidence
     evidence: Text = Field(..., max_length=20_000, description="How the value was measured. Markdown.")

@@ -150,3 +150,18 @@ def test_an_upload_cannot_sign_a_placement_in_someone_elses_name(adr, member, te
         f"/projects/{adr.project.slug}/adrs/import/", {"files": [SimpleUploadedFile("0009-keep-the-batch-job.md", text.encode())]}
     )
     assert Placement.objects.filter(adr__title="Keep the batch job").count() == 1, "nor when the person it names imports it"
+
+
+def test_imported_answers_are_read_like_the_questionnaire(team, tmp_path, capsys):
+    """Only the four questions count, as yes or no, and they suggest the cell as on the page."""
+    UserFactory(username="root", is_superuser=True)
+    ProjectFactory(team=team, slug="target")
+    (tmp_path / "0001-shortcut.md").write_text(
+        "---\nstatus: accepted\nmatrix-cell: conscious_prudent\nmatrix-reason: Weighed.\n"
+        "matrix-answers: {knew_tradeoff: true, weighed_alternatives: 1, surprise: true}\n---\n"
+        "# Shortcut\n\n## Context and Problem Statement\n\nHurry.\n"
+    )
+    call_command("import_adrs", str(tmp_path), "--project", "target", "--json")
+    placement = Placement.objects.get()
+    assert placement.answers == {"knew_tradeoff": True, "weighed_alternatives": True}
+    assert placement.suggested_cell == Cell.CONSCIOUS_PRUDENT
