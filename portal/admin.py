@@ -19,6 +19,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
         # A token is created by its owner on the tokens page, the only place its secret is shown.
         return False
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Revoked, not deleted: the list keeps who had which token and when it stopped working.
+        return False
+
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset) -> None:
         for token in queryset.filter(revoked_at__isnull=True):

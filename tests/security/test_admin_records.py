@@ -63,3 +63,15 @@ def test_records_have_no_delete_action_in_the_lists():
     for model in (Adr, Comment, DecommissionRequest, CostEntry, TimeLog):
         page = client.get(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")).content.decode()
         assert "delete_selected" not in page, model
+
+
+def test_admin_revokes_a_token_but_does_not_delete_it():
+    from portal.models import ApiToken
+
+    org = build_org()
+    client = admin_client(org)
+    token = ApiToken.objects.get(pk=org.tokens["member"])
+    assert client.post(url(token, "delete"), {"post": "yes"}).status_code == 403
+    client.post(reverse("admin:portal_apitoken_changelist"), {"action": "revoke", "_selected_action": [token.pk]})
+    token.refresh_from_db()
+    assert token.revoked_at is not None
