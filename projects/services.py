@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from django_fsm import State
 
 from projects import permissions
-from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, PhaseChange, Project, Team
+from projects.ledger.services import has_proof_of_value, schedule_rollup
+from projects.models import (
+    HEALTH_ITEM_KEYS, ChecklistItem, DecommissionRequest, HealthCheck, Membership, Phase, PhaseChange, Project, Team,
+)
 
 
 @transaction.atomic
@@ -35,8 +38,6 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
         raise PermissionDenied(_("Only a lead of this team or an admin can remove members."))
     if membership.is_lead and not team.memberships.filter(role=Membership.Role.LEAD).exclude(pk=membership.pk).exists():
         raise ValidationError(_("A team keeps at least one lead: name another lead first."))
-    from projects.models import ChecklistItem, DecommissionRequest
-
     # Whoever leaves the team stops working its decommission checklists.
     ChecklistItem.objects.filter(
         assignee_id=membership.user_id, request__project__team=team, request__state__in=DecommissionRequest.OPEN_STATES
@@ -151,8 +152,6 @@ def project_change_phase(
         )
     override = override and transition.name == "go_live" and workflow is None
     if transition.name == "go_live" and workflow is None:
-        from projects.ledger.services import has_proof_of_value
-
         if has_proof_of_value(project):
             override = False
             if manager_override:
@@ -170,8 +169,6 @@ def project_change_phase(
         method()
     project.phase_changed_at = timezone.now()
     project.save(update_fields=["phase", "phase_changed_at", "updated_at"])
-    from projects.ledger.services import schedule_rollup
-
     schedule_rollup([project.pk])  # the underwater flag depends on the phase
     return PhaseChange.objects.create(
         project=project, from_phase=from_phase, to_phase=project.phase, reason=reason, changed_by=actor,
