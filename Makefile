@@ -3,7 +3,7 @@ PYTHON ?= $(shell bash scripts/find-python.sh)
 VENV := .venv
 STAMP := $(VENV)/.installed
 
-.PHONY: run test stop install browser services bench load faults bench-portfolio
+.PHONY: run test test-calendar stop install browser services bench load faults bench-portfolio
 
 $(STAMP): requirements.txt
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,12 @@ browser:
 test: install browser
 	$(VENV)/bin/python scripts/devservices.py start
 	set -a; . ./.run/env; set +a; $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The tests about dates on hard days (month and year ends, 29 February, Mondays, daylight-saving
+# Sundays), each in UTC and in Europe/Paris.
+test-calendar: install
+	$(VENV)/bin/python scripts/devservices.py start
+	set -a; . ./.run/env; set +a; bash scripts/test-calendar.sh $(PYTEST_ARGS)
 
 # Ledger benchmark: 2 million FOCUS rows over 2,000 projects (BENCH_ARGS="--rows 200000" for a quick run).
 bench: install

@@ -3,10 +3,10 @@ from datetime import date, timedelta
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
 from adr import services
 from adr.models import Adr, Cell, Comment, Status
+from projects import clock
 from projects.models import Project
 
 
@@ -134,7 +134,7 @@ def seed() -> None:
             services.adr_update(actor=actor, adr=adr, expected_version=adr.version, status=status, reason="No longer in use.")
         else:
             # Demo proposals have waited a month, so the stale list and the reminder have something to show.
-            Adr.objects.filter(pk=adr.pk).update(created_at=timezone.now() - timedelta(days=30))
+            Adr.objects.filter(pk=adr.pk).update(created_at=clock.now() - timedelta(days=30))
     for slug, title, author, body in COMMENTS:
         adr = Adr.objects.filter(project__slug=slug, title=title).first()
         if adr and not Comment.objects.filter(adr=adr, body=body).exists():
@@ -144,5 +144,5 @@ def seed() -> None:
         if adr is None or adr.placements.exists():
             continue
         for who, cell, reason, offset in steps:
-            revisit = timezone.localdate() + timedelta(days=offset) if offset is not None else None
+            revisit = clock.today() + timedelta(days=offset) if offset is not None else None
             services.placement_set(actor=users[who], adr=adr, cell=cell, reason=reason, revisit_by=revisit)

@@ -6,9 +6,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects import clock
 from projects.models import Project, TimeStampedModel
 
 # The markdown fields of a record, in the order MADR 4 writes them.
@@ -123,7 +123,7 @@ class AdrRevision(models.Model):
     content = models.JSONField(_("content"))
     reason = models.TextField(_("reason"), blank=True)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_at = models.DateTimeField(_("changed at"), default=clock.now)
 
     class Meta:
         ordering = ["adr", "version"]
@@ -147,7 +147,7 @@ class Review(models.Model):
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
     comment = models.TextField(_("comment"))
-    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=clock.now)
 
     class Meta:
         ordering = ["reviewed_at", "pk"]
@@ -165,7 +165,7 @@ class Comment(models.Model):
     adr = models.ForeignKey(Adr, on_delete=models.CASCADE, related_name="comments", verbose_name=_("decision record"))
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"), help_text=_("Markdown."))
-    created_at = models.DateTimeField(_("written at"), default=timezone.now)
+    created_at = models.DateTimeField(_("written at"), default=clock.now)
     removed_at = models.DateTimeField(null=True, blank=True)
     removed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -185,7 +185,7 @@ class ReminderSent(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     week = models.DateField(help_text=_("Monday of the week the reminder covers."))
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "week"], name="adr_reminder_once_a_week")]
@@ -225,7 +225,7 @@ class Placement(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     revisit_by = models.DateField(_("revisit by"), null=True, blank=True)
     placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("placed by"))
-    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    placed_at = models.DateTimeField(_("placed at"), default=clock.now)
 
     class Meta:
         ordering = ["adr", "placed_at", "pk"]

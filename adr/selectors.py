@@ -3,10 +3,10 @@ from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncQuarter
-from django.utils import timezone
 
 from adr.models import REMEDIATION_FINISHED, Adr, AdrRevision, Cell, Comment, Placement, Review, Status
 from adr.services import stale_cutoff
+from projects import clock
 from projects.models import Project
 
 
@@ -105,7 +105,7 @@ def overdue_shortcuts() -> QuerySet:
 
 def _overdue(placed: QuerySet) -> QuerySet:
     """Past the revisit date while a remediation ticket is unfinished, or while there is none at all."""
-    return placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=timezone.localdate()).filter(
+    return placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=clock.today()).filter(
         Q(has_ticket=False) | Q(has_open_ticket=True)
     )
 

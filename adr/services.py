@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from adr import importers
 from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, Placement, ReminderSent, Review, Status
-from projects import permissions
+from projects import clock, permissions
 from projects.models import Project
 
 TEXT_FIELDS = ("title", "context", "drivers", "chosen_option", "outcome", "consequences", "confirmation", "more_information")
@@ -133,7 +133,7 @@ def _snapshot(adr: Adr, *, actor: User, reason: str, when=None) -> AdrRevision:
         + SearchVector("drivers", "consequences", "confirmation", "more_information", weight="C", config="english")
     )
     return AdrRevision.objects.create(
-        adr=adr, version=adr.version, content=adr_content(adr), reason=reason, changed_by=actor, changed_at=when or timezone.now()
+        adr=adr, version=adr.version, content=adr_content(adr), reason=reason, changed_by=actor, changed_at=when or clock.now()
     )
 
 
@@ -213,7 +213,7 @@ def adr_review(*, actor: User, adr: Adr, verdict: str, comment: str) -> Review:
     review = Review.objects.create(adr=adr, reviewer=actor, verdict=verdict, comment=comment)
     adr.status, adr.status_as_written = verdict, ""
     if adr.decided_on is None or verdict == Status.ACCEPTED:
-        adr.decided_on = timezone.localdate()
+        adr.decided_on = clock.today()
     adr.version += 1
     adr.save(update_fields=["status", "status_as_written", "decided_on", "version", "updated_at"])
     _snapshot(adr, actor=actor, reason=comment)
@@ -238,7 +238,7 @@ def comment_remove(*, actor: User, comment: Comment) -> Comment:
     if not permissions.can_remove_comment(actor, project=comment.adr.project, comment_author_id=comment.author_id):
         raise PermissionDenied(_("Only the comment's author or a lead of the team removes a comment."))
     if comment.removed_at is None:
-        comment.removed_at, comment.removed_by = timezone.now(), actor
+        comment.removed_at, comment.removed_by = clock.now(), actor
         comment.save(update_fields=["removed_at", "removed_by"])
     return comment
 
@@ -382,12 +382,12 @@ def _link_imported(actor: User, project: Project, imported: list, by_written_num
 
 def stale_cutoff() -> datetime:
     """Proposed records written before this moment are stale."""
-    return timezone.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS)
+    return clock.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS)
 
 
 def stale_reminders_send(*, today: date | None = None) -> int:
     """Mail each author and decision-maker of stale proposals once per week; return how many mails went out."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     week = today - timedelta(days=today.weekday())
     stale = Adr.objects.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
     makers = Adr.decision_makers.through.objects.filter(adr__in=stale).values_list("user_id", "adr_id")
@@ -451,7 +451,7 @@ def placement_set(
         raise ValidationError({"revisit_by": _("A conscious and reckless shortcut needs a date to revisit it.")})
     placement = Placement(
         adr=adr, cell=cell, suggested_cell=suggested, answers=answers, reason=reason, revisit_by=revisit_by,
-        placed_by=placed_by or actor, placed_at=placed_at or timezone.now(),
+        placed_by=placed_by or actor, placed_at=placed_at or clock.now(),
     )
     placement.full_clean()
     placement.save()
@@ -503,7 +503,7 @@ def _import_placement(actor: User, adr: Adr, keys: dict, keep_signers: bool) -> 
     # An imported placement is taken as written (no suggestion check): the file records a past judgement.
     placement = Placement(
         adr=adr, cell=keys["matrix-cell"], answers=answers, reason=reason, revisit_by=revisit,
-        placed_by=signer, placed_at=placed_at or timezone.now(), suggested_cell=suggested,
+        placed_by=signer, placed_at=placed_at or clock.now(), suggested_cell=suggested,
     )
     placement.full_clean()
     placement.save()

@@ -10,14 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adr import diff, selectors, services
 from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm
 from adr.models import REMEDIATION_FINISHED, Adr, Cell, Comment, Status
-from projects import permissions
+from projects import clock, permissions
 from projects.forms import add_service_errors
 from projects.markdown import render_markdown
 from projects.models import Project
@@ -62,7 +61,7 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
     unfinished = any(ticket.status not in REMEDIATION_FINISHED for ticket in tickets)
     return {
         "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
-        "overdue": shortcut and current.revisit_by < timezone.localdate() and (unfinished or not tickets),
+        "overdue": shortcut and current.revisit_by < clock.today() and (unfinished or not tickets),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
         # Re-judging starts from the answers given last time.
         "placement_form": extra.pop("placement_form", None) or (

@@ -6,11 +6,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from portal.tasks import HEARTBEAT_KEY
-from projects import permissions
+from projects import clock, permissions
 
 
 def background_delayed() -> bool:
@@ -21,7 +20,7 @@ def background_delayed() -> bool:
         return True
     if last is None:
         return False
-    return timezone.now() - datetime.fromisoformat(last) > settings.PORTAL_HEARTBEAT_STALE_AFTER
+    return clock.now() - datetime.fromisoformat(last) > settings.PORTAL_HEARTBEAT_STALE_AFTER
 
 
 def page_address(request: HttpRequest) -> str:

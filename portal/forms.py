@@ -2,14 +2,14 @@
 from datetime import timedelta
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects import clock
 from portal.models import ApiToken
 
 
 def _default_expiry():
-    return timezone.localdate() + timedelta(days=90)
+    return clock.today() + timedelta(days=90)
 
 
 class ApiTokenForm(forms.Form):

@@ -2,9 +2,9 @@
 import pghistory
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects import clock
 from projects.models import TimeStampedModel
 
 
@@ -41,7 +41,7 @@ class ApiToken(TimeStampedModel):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_at <= timezone.now()
+        return self.expires_at <= clock.now()
 
     @property
     def is_active(self) -> bool:
@@ -60,7 +60,7 @@ class IdempotencyRecord(models.Model):
     fingerprint = models.CharField(_("request fingerprint"), max_length=64)
     status_code = models.PositiveSmallIntegerField(_("status code"), null=True)
     body = models.JSONField(_("body"), null=True)
-    created_at = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=clock.now, db_index=True)
 
     class Meta:
         verbose_name = _("idempotency record")

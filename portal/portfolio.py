@@ -24,7 +24,7 @@ from django.utils.translation import ngettext
 
 from adr.models import Adr, Cell, Placement, Status
 from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
-from projects import permissions
+from projects import clock, permissions
 from projects.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import value_freed
@@ -74,7 +74,7 @@ def _health_expression() -> RawSQL:
 
 def trailing_window(today: date | None = None) -> tuple[date, date]:
     """The complete months the underwater flag looks at: [start, end)."""
-    end = month_start(today or timezone.now().date())
+    end = month_start(today or clock.today())
     return add_months(end, -settings.LEDGER_UNDERWATER_WINDOW_MONTHS), end
 
 
@@ -248,7 +248,7 @@ def table_page(base: QuerySet[Project], filters: Filters) -> Page:
 def sparklines(project_ids: list[int], *, today: date | None = None) -> dict[str, dict]:
     """The last twelve complete months of cost and value per project (the running month would always
     dip), zeros for months without entries, in one query."""
-    end = month_start(today or timezone.now().date())
+    end = month_start(today or clock.today())
     months = [add_months(end, -back) for back in range(SPARKLINE_MONTHS, 0, -1)]
     index = {month: position for position, month in enumerate(months)}
     lines = {pk: {"cost": [0.0] * SPARKLINE_MONTHS, "value": [0.0] * SPARKLINE_MONTHS} for pk in project_ids}
@@ -454,7 +454,7 @@ def totals(rows: list[dict], shares: dict[int, TeamShare], *, today: date | None
     toil = sum((share.toil_hours for share in shares.values()), Decimal(0))
     return Totals(
         cost=first.get("total_cost") or Decimal(0), value=first.get("total_value") or Decimal(0),
-        value_freed=value_freed((today or timezone.now().date()).year),
+        value_freed=value_freed((today or clock.today()).year),
         toil_percent=int(round(100 * toil / capacity)) if capacity else None,
         projects=len(rows),
     )
@@ -601,7 +601,7 @@ def cached_overview(*, base: QuerySet[Project] | None = None) -> dict:
     seconds = settings.PORTFOLIO_CACHE_SECONDS
     if not seconds:
         return _overview_for_page(base)
-    stamp = "|".join((data_stamp(), timezone.localdate().isoformat(), get_language() or ""))
+    stamp = "|".join((data_stamp(), clock.today().isoformat(), get_language() or ""))
     key = OVERVIEW_CACHE_PREFIX + hashlib.sha256(stamp.encode()).hexdigest()
     try:
         overview = cache.get(key)

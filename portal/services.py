@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from portal.models import ApiToken, IdempotencyRecord
-from projects import permissions
+from projects import clock, permissions
 
 TOKEN_PREFIX = "mlp_"
 TOKEN_MAX_DAYS = 366
@@ -36,7 +36,7 @@ def api_token_create(*, actor: User, name: str, scope: str, expires_on: date) ->
     """Create a token for the actor. The secret is returned once and never stored."""
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to create an API token."))
-    today = timezone.localdate()
+    today = clock.today()
     if expires_on < today + timedelta(days=1):
         raise ValidationError({"expires_on": _("The expiry date must be after today.")})
     if expires_on > today + timedelta(days=TOKEN_MAX_DAYS):
@@ -62,7 +62,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     if token.user_id != actor.pk and not permissions.is_admin(actor):
         raise PermissionDenied(_("You can only revoke your own tokens."))
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
+        token.revoked_at = clock.now()
         token.save(update_fields=["revoked_at", "updated_at"])
     return token
 
@@ -74,7 +74,7 @@ def api_token_authenticate(*, secret: str) -> ApiToken | None:
     token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(secret)).first()
     if token is None or not token.is_active or not token.user.is_active:
         return None
-    now = timezone.now()
+    now = clock.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
@@ -120,7 +120,7 @@ def idempotent_write(
 
 
 def idempotency_purge(*, older_than: timedelta = IDEMPOTENCY_RETENTION) -> int:
-    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=timezone.now() - older_than).delete()
+    deleted, _by_model = IdempotencyRecord.objects.filter(created_at__lt=clock.now() - older_than).delete()
     return deleted
 
 

@@ -1,7 +1,8 @@
 """Portal-wide background jobs."""
 from celery import shared_task
 from django.core.cache import cache
-from django.utils import timezone
+
+from projects import clock
 
 HEARTBEAT_KEY = "portal:worker-heartbeat"
 
@@ -9,7 +10,7 @@ HEARTBEAT_KEY = "portal:worker-heartbeat"
 @shared_task(soft_time_limit=20, time_limit=30, acks_late=True)
 def heartbeat() -> str:
     """Beat sends this every minute; the layout warns when it has not run for a while."""
-    now = timezone.now().isoformat()
+    now = clock.now().isoformat()
     cache.set(HEARTBEAT_KEY, now, timeout=None)
     return now
 

@@ -2,11 +2,10 @@
 from django import forms
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from projects import permissions
+from projects import clock, permissions
 from projects.models import HealthCheck, Membership, Phase, Project, Team
 
 
@@ -19,7 +18,7 @@ class MembershipAddForm(forms.Form):
         label=_("Weekly hours"), min_value=0, max_value=168, decimal_places=2, initial=35
     )
     joined_on = forms.DateField(
-        label=_("Joined on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Joined on"), initial=clock.today, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 

@@ -9,16 +9,29 @@ from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, FSMField, transition
+
+from projects import clock
 
 MANAGERS_GROUP = "Managers"
 
 
+class ClockDateTimeField(models.DateTimeField):
+    """`auto_now` and `auto_now_add` that read the one clock (projects.clock), since pages show and rules
+    compare these times."""
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = clock.now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)
+
+
 class TimeStampedModel(models.Model):
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -187,7 +200,7 @@ class PhaseChange(models.Model):
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("changed by")
     )
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+    changed_at = models.DateTimeField(_("changed at"), default=clock.now)
     override = models.BooleanField(
         _("manager override"), default=False, help_text=_("A manager let the project into run without proof of value.")
     )
@@ -254,7 +267,7 @@ class HealthCheck(models.Model):
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("checked by")
     )
-    checked_at = models.DateTimeField(_("checked at"), default=timezone.now)
+    checked_at = models.DateTimeField(_("checked at"), default=clock.now)
 
     class Meta:
         ordering = ["project", "item"]

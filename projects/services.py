@@ -6,11 +6,10 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import State
 
-from projects import permissions
+from projects import clock, permissions
 from projects.ledger.services import has_proof_of_value, schedule_rollup
 from projects.models import (
     HEALTH_ITEM_KEYS, ChecklistItem, DecommissionRequest, HealthCheck, Membership, Phase, PhaseChange, Project, Team,
@@ -167,7 +166,7 @@ def project_change_phase(
         method(back_to=to_phase)
     else:
         method()
-    project.phase_changed_at = timezone.now()
+    project.phase_changed_at = clock.now()
     project.save(update_fields=["phase", "phase_changed_at", "updated_at"])
     schedule_rollup([project.pk])  # the underwater flag depends on the phase
     return PhaseChange.objects.create(
@@ -184,7 +183,7 @@ def health_check_set(*, actor: User, project: Project, item: str, status: str, n
     check, _created = HealthCheck.objects.get_or_create(
         project=project, item=item, defaults={"status": status, "note": note, "checked_by": actor}
     )
-    check.status, check.note, check.checked_by, check.checked_at = status, note, actor, timezone.now()
+    check.status, check.note, check.checked_by, check.checked_at = status, note, actor, clock.now()
     check.full_clean()
     check.save()
     return check

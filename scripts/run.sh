@@ -17,6 +17,10 @@ HTTPS=${HTTPS:-0}
 EMAIL_BACKEND=${EMAIL_BACKEND:-django.core.mail.backends.console.EmailBackend}
 WEB_PORT=${WEB_PORT:-8000}
 PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:$WEB_PORT}
+# With PORTAL_TODAY set, web, worker and beat start the portal's clock at the same instant.
+if [[ -n ${PORTAL_TODAY:-} ]]; then
+  PORTAL_TODAY_STARTED=$(date +%s.%N)
+fi
 set +a
 if [[ $started_embedded == 1 ]]; then
   trap '.venv/bin/python scripts/devservices.py stop' EXIT

@@ -1,8 +1,74 @@
-"""Shared fixtures: the roles of the portal, each as a logged-in client."""
+"""Shared fixtures: the roles of the portal, each as a logged-in client; the day the suite runs on."""
+import os
+import time
+from datetime import datetime
+
 import pytest
 from django.test import Client
 
 from tests.factories import MembershipFactory, TeamFactory, UserFactory, make_admin, make_manager
+
+# The day the suite runs on when neither --today nor PORTAL_TODAY names one: a Wednesday in mid-month.
+DEFAULT_TODAY = "2026-11-18T10:00"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today", metavar="YYYY-MM-DD[THH:MM]",
+        help=f"run the suite as if on that day (a wall-clock time in TIME_ZONE; the clock runs on from there). "
+             f"Default: PORTAL_TODAY, else {DEFAULT_TODAY}.",
+    )
+
+
+def pytest_configure(config):
+    """Start the one clock (projects.clock) at the chosen instant, in this process and, through the
+    environment, in every process the tests start."""
+    from projects import clock
+
+    value = config.getoption("--today") or os.environ.get(clock.ENVIRONMENT_VARIABLE) or DEFAULT_TODAY
+    if not any(_parses(value, pattern) for pattern in clock.FORMATS):
+        raise pytest.UsageError(f"--today={value}: give a day (YYYY-MM-DD) or a day and time (YYYY-MM-DDTHH:MM).")
+    os.environ[clock.ENVIRONMENT_VARIABLE] = value
+    os.environ[clock.STARTED_VARIABLE] = repr(time.time())
+    clock.restart()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    from projects import clock
+
+    return f"clock: {clock.now():%Y-%m-%d %H:%M} UTC, today {clock.today()} in {settings.TIME_ZONE}"
+
+
+@pytest.fixture
+def set_clock():
+    """Move the one clock for one test: `set_clock("2027-01-01T00:30")` (wall clock of TIME_ZONE; set the
+    zone first). The run's clock comes back afterwards."""
+    from projects import clock
+
+    saved = {name: os.environ.get(name) for name in (clock.ENVIRONMENT_VARIABLE, clock.STARTED_VARIABLE)}
+
+    def move(value: str) -> None:
+        os.environ[clock.ENVIRONMENT_VARIABLE] = value
+        os.environ[clock.STARTED_VARIABLE] = repr(time.time())
+        clock.restart()
+
+    yield move
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    clock.restart()
+
+
+def _parses(value: str, pattern: str) -> bool:
+    try:
+        datetime.strptime(value, pattern)
+    except ValueError:
+        return False
+    return True
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from adr.models import Adr
+from projects import clock
 from projects.models import Membership, Project
 from toil.models import TimeLog, ToilItem
 
@@ -72,7 +72,7 @@ ITEMS = [
 
 
 def seed() -> None:
-    today = timezone.localdate()
+    today = clock.today()
     monday = today - timedelta(days=today.weekday())
     projects = {project.slug: project for project in Project.objects.select_related("team")}
     members: dict[int, list[User]] = {}

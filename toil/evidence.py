@@ -1,9 +1,9 @@
 """The toil section of a decommission's evidence snapshot."""
 from datetime import date
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects import clock
 from projects.decommission.evidence import register
 from projects.models import Project
 from toil.models import ToilItem
@@ -12,7 +12,7 @@ from toil.selectors import toil_cost_by_month
 
 @register("toil", order=20)
 def toil_figures(project: Project) -> dict:
-    today = timezone.localdate()
+    today = clock.today()
     first = date(today.year - 1, today.month, 1)
     months = [row for row in toil_cost_by_month(project_id=project.pk) if row.month >= first]
     open_items = ToilItem.objects.filter(project=project).exclude(status__in=[*ToilItem.FINISHED, ToilItem.Status.ACCEPTED]).count()

@@ -1,10 +1,10 @@
 """Forms of the toil backlog: an item with the toil-or-not helper, a card move, a time log."""
 from django import forms
 from django.contrib.auth.models import User
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from adr.models import Adr
+from projects import clock
 from projects.models import Project, Team
 from toil.models import CRITERIA, ToilItem
 
@@ -55,7 +55,7 @@ class MoveForm(forms.Form):
 class TimeLogForm(forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"))
     logged_on = forms.DateField(
-        label=_("Day"), initial=timezone.localdate, required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Day"), initial=clock.today, required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     user = forms.ModelChoiceField(
         label=_("Person"), queryset=User.objects.none(), required=False, empty_label=_("Myself")

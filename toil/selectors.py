@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
-from django.utils import timezone
 
+from projects import clock
 from projects.models import Project, Team
 from toil.models import ToilItem, TimeLog
 
@@ -32,7 +32,7 @@ class Column:
 
 def board_items(queryset: QuerySet[ToilItem], *, today: date | None = None) -> QuerySet[ToilItem]:
     """Cards with what a card shows: project, team, owner and the minutes logged in the last 30 days."""
-    since = (today or timezone.localdate()) - timedelta(days=30)
+    since = (today or clock.today()) - timedelta(days=30)
     recent = (
         TimeLog.objects.filter(item=OuterRef("pk"), logged_on__gt=since)
         .order_by()
@@ -137,7 +137,7 @@ def team_weekly_share(team_ids: list[int], *, weeks: int = 12, today: date | Non
     Capacity is each member's weekly hours spread over five working days, counted from the day they
     joined; the current week counts only the working days up to today.
     """
-    today = today or timezone.localdate()
+    today = today or clock.today()
     last = today - timedelta(days=today.weekday())
     first = last - timedelta(weeks=weeks - 1)
     result: dict[int, list[WeekShare]] = {team_id: [] for team_id in team_ids}
@@ -199,7 +199,7 @@ def item_gain(item: ToilItem, *, today: date | None = None) -> Gain | None:
     automated or eliminated, over two windows of the same length."""
     if item.status not in ToilItem.GAINED or item.finished_on is None:
         return None
-    today = today or timezone.localdate()
+    today = today or clock.today()
     first_log = item.logs.order_by("logged_on").values_list("logged_on", flat=True).first()
     before_days = (item.finished_on - first_log).days if first_log else 0
     after_days = (today - item.finished_on).days
@@ -274,7 +274,7 @@ def toil_cost_by_month(*, project_id: int) -> list[MonthCost]:
 
 def project_summary(project: Project, *, today: date | None = None) -> dict:
     """The project panel's figures, in one query."""
-    since = (today or timezone.localdate()) - timedelta(days=30)
+    since = (today or clock.today()) - timedelta(days=30)
     open_statuses = [s for s in ToilItem.Status.values if s not in ToilItem.FINISHED and s != ToilItem.Status.ACCEPTED]
     return ToilItem.objects.filter(project=project).aggregate(
         open_items=Count("pk", filter=Q(status__in=open_statuses), distinct=True),

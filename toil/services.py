@@ -6,10 +6,9 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import jobs, permissions
+from projects import clock, jobs, permissions
 from projects.models import Project
 from toil.models import CRITERIA_FIELDS, ToilItem, TimeLog
 
@@ -102,7 +101,7 @@ def toil_item_move(*, actor: User, item: ToilItem, status: str, today: date | No
     was_finished = item.is_finished
     item.status = status
     if item.is_finished and not was_finished:
-        item.finished_on = today or timezone.localdate()
+        item.finished_on = today or clock.today()
     elif not item.is_finished:
         item.finished_on = None
     item.full_clean()
@@ -121,8 +120,8 @@ def time_log_create(
         raise PermissionDenied(_("Only members of the project's team can log time on its toil."))
     if not permissions.can_log_time_for(actor, item.project, person):
         raise ValidationError({"user": _("You may log time only for yourself; a team lead may log for the team's members.")})
-    logged_on = logged_on or timezone.localdate()
-    if logged_on > timezone.localdate():
+    logged_on = logged_on or clock.today()
+    if logged_on > clock.today():
         raise ValidationError({"logged_on": _("A log cannot be in the future.")})
     if minutes is None or minutes < 1:
         raise ValidationError({"minutes": _("Log at least one minute.")})

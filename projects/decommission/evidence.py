@@ -8,9 +8,9 @@ from collections.abc import Callable
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from projects import clock
 from projects.ledger.models import LedgerMonth, LedgerStatus
 from projects.models import Project
 
@@ -32,7 +32,7 @@ def snapshot(project: Project) -> dict:
         section = provider(project)
         section["key"] = key
         sections.append(section)
-    return {"captured_at": timezone.now().isoformat(), "sections": sections}
+    return {"captured_at": clock.now().isoformat(), "sections": sections}
 
 
 @register("phases", order=90)

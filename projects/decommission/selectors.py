@@ -1,6 +1,6 @@
 """Reads for the decommission pages, the zombie-cost watch and the value freed."""
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
@@ -18,9 +18,9 @@ from projects.models import Phase, Project
 FREED_WINDOW_MONTHS = 3
 
 
-def average_monthly_run_cost_before(project: Project, moment: datetime) -> Decimal:
-    """Average monthly run cost of the last complete months before `moment` (months cut in UTC)."""
-    this_month = month_start(moment.astimezone(timezone.UTC).date())
+def average_monthly_run_cost_before(project: Project, today: date) -> Decimal:
+    """Average monthly run cost of the last complete months before the month of `today`."""
+    this_month = month_start(today)
     first = add_months(this_month, -FREED_WINDOW_MONTHS)
     total = LedgerMonth.objects.filter(project=project, month__gte=first, month__lt=this_month).aggregate(
         total=Coalesce(Sum("cost_total"), Decimal("0"))

@@ -3,11 +3,10 @@ does not allow it, is recorded on the timeline and in the audit trail, and notif
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from projects import jobs, permissions
+from projects import clock, jobs, permissions
 from projects.decommission import evidence
 from projects.decommission.models import (
     DEFAULT_CHECKLIST,
@@ -93,8 +92,8 @@ def decommission_approve(*, actor: User, request: DecommissionRequest, comment: 
     _move(request, "approve")
     project = request.project
     request.phase_before = project.phase
-    request.monthly_cost_freed = average_monthly_run_cost_before(project, timezone.now())
-    request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment.strip()
+    request.monthly_cost_freed = average_monthly_run_cost_before(project, clock.today())
+    request.decided_by, request.decided_at, request.decision_comment = actor, clock.now(), comment.strip()
     request.save()
     project_change_phase(
         actor=actor, project=project, to_phase=Phase.DECOMMISSIONING, workflow="decommission",
@@ -111,7 +110,7 @@ def decommission_reject(*, actor: User, request: DecommissionRequest, comment: s
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Say why the request is rejected.")})
     _move(request, "reject")
-    request.decided_by, request.decided_at, request.decision_comment = actor, timezone.now(), comment.strip()
+    request.decided_by, request.decided_at, request.decision_comment = actor, clock.now(), comment.strip()
     request.save()
     _record(request, DecommissionEvent.Action.REJECTED, actor, comment.strip())
     return request
@@ -129,7 +128,7 @@ def checklist_item_update(*, actor: User, item: ChecklistItem, status: str, note
     if status == ChecklistItem.Status.NOT_RELEVANT and not note:
         raise ValidationError({"note": _("Say why this step is not relevant.")})
     item.status, item.note = status, note
-    item.done_by, item.done_at = (None, None) if status == ChecklistItem.Status.OPEN else (actor, timezone.now())
+    item.done_by, item.done_at = (None, None) if status == ChecklistItem.Status.OPEN else (actor, clock.now())
     item.full_clean()
     item.save()
     if request.state == State.APPROVED:
@@ -166,7 +165,7 @@ def decommission_complete(*, actor: User, request: DecommissionRequest) -> Decom
             else _("%(count)d checklist items are still to do.") % {"count": left}
         )
     _move(request, "complete")
-    request.completed_at = timezone.now()
+    request.completed_at = clock.now()
     request.save()
     project_change_phase(
         actor=actor, project=request.project, to_phase=Phase.RETIRED, workflow="decommission",

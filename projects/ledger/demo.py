@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.utils import timezone
 
+from projects import clock
 from projects.ledger import focus, services
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, ValueEntry
 from projects.models import Project
@@ -39,7 +39,7 @@ def _months(today: date) -> list[date]:
 @transaction.atomic
 def seed() -> None:
     admin = User.objects.filter(is_superuser=True).order_by("pk").first()
-    months = _months(timezone.now().date())
+    months = _months(clock.today())
     for month in months:
         ExchangeRate.objects.get_or_create(currency="USD", month=month, defaults={"rate": USD_RATE})
     for project in Project.objects.filter(slug__in=PROFILES).select_related("team"):

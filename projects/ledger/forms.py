@@ -1,9 +1,9 @@
 """Forms for the ledger pages."""
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from projects import clock
 from projects.ledger.models import AllocationRule, CostEntry, ValueEntry
 from projects.models import Project
 
@@ -12,7 +12,7 @@ DATE = {"widget": forms.DateInput(attrs={"type": "date"})}
 
 class CostEntryForm(forms.Form):
     prefix = "cost"
-    incurred_on = forms.DateField(label=_("Incurred on"), initial=timezone.localdate, **DATE)
+    incurred_on = forms.DateField(label=_("Incurred on"), initial=clock.today, **DATE)
     category = forms.ChoiceField(label=_("Category"), choices=CostEntry.Category.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=30, decimal_places=14)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial=settings.PORTAL_BASE_CURRENCY)
@@ -21,7 +21,7 @@ class CostEntryForm(forms.Form):
 
 class ValueEntryForm(forms.Form):
     prefix = "value"
-    realized_on = forms.DateField(label=_("Realized on"), initial=timezone.localdate, **DATE)
+    realized_on = forms.DateField(label=_("Realized on"), initial=clock.today, **DATE)
     kind = forms.ChoiceField(label=_("Kind"), choices=ValueEntry.Kind.choices)
     amount = forms.DecimalField(label=_("Amount"), max_digits=30, decimal_places=14, min_value=0)
     currency = forms.CharField(label=_("Currency"), max_length=3, initial=settings.PORTAL_BASE_CURRENCY)

@@ -8,10 +8,9 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects import jobs, permissions
+from projects import clock, jobs, permissions
 from projects.ledger import focus
 from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry
 from projects.models import Project
@@ -97,7 +96,7 @@ def _void(entry: CostEntry | ValueEntry, *, actor: User, reason: str) -> None:
         raise ValidationError({"reason": _("Say why the entry is voided.")})
     if entry.is_voided:
         raise ValidationError({"reason": _("This entry is already voided.")})
-    entry.voided_at, entry.voided_by, entry.void_reason = timezone.now(), actor, reason
+    entry.voided_at, entry.voided_by, entry.void_reason = clock.now(), actor, reason
     entry.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
     schedule_rollup([entry.project_id])
 
@@ -135,7 +134,7 @@ def toil_cost_set(*, project: Project, month: date, hours: Decimal, actor: User 
     if current is not None and current.amount == amount and current.currency == settings.PORTAL_BASE_CURRENCY:
         return current
     if current is not None:
-        current.voided_at, current.voided_by = timezone.now(), actor
+        current.voided_at, current.voided_by = clock.now(), actor
         current.void_reason = _("Toil hours changed: recomputed.")
         current.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
     schedule_rollup([project.pk])
@@ -317,13 +316,13 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
     Deletes and re-inserts the summary rows under an advisory lock, so running it twice, or two
     workers at once, gives the same result.
     """
-    today = today or timezone.now().date()
+    today = today or clock.today()
     _lock_for_rollup(project_ids)
     window = settings.LEDGER_UNDERWATER_WINDOW_MONTHS
     end = month_start(today)
     start = add_months(end, -window)
     params = {
-        "base": settings.PORTAL_BASE_CURRENCY, "now": timezone.now(), "today": today, "start": start, "end": end,
+        "base": settings.PORTAL_BASE_CURRENCY, "now": clock.now(), "today": today, "start": start, "end": end,
         "last_day": date.fromordinal(end.toordinal() - 1), "trailing": f"{window - 1} months", "ids": project_ids,
     }
     if project_ids is None:
@@ -345,7 +344,7 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
 def has_proof_of_value(project: Project) -> bool:
     return (
         ValueEntry.objects.filter(
-            project=project, voided_at__isnull=True, realized_on__lte=timezone.now().date(), amount__gt=0
+            project=project, voided_at__isnull=True, realized_on__lte=clock.today(), amount__gt=0
         )
         .exclude(evidence="")
         .exists()
@@ -420,7 +419,7 @@ def focus_import_run(*, import_id: int, stream=None, dry_run: bool = False):
     except focus.FocusError as error:
         if not dry_run:
             FocusImport.objects.filter(pk=import_id).update(
-                status=FocusImport.Status.FAILED, error=str(error), updated_at=timezone.now()
+                status=FocusImport.Status.FAILED, error=str(error), updated_at=clock.now()
             )
         raise
     finally:
@@ -441,7 +440,7 @@ def focus_import_void(*, actor: User, focus_import, reason: str):
         raise ValidationError({"reason": _("This import is already voided.")})
     if focus_import.status != FocusImport.Status.DONE:
         raise ValidationError({"reason": _("Only a finished import can be voided.")})
-    focus_import.voided_at, focus_import.voided_by, focus_import.void_reason = timezone.now(), actor, reason
+    focus_import.voided_at, focus_import.voided_by, focus_import.void_reason = clock.now(), actor, reason
     focus_import.save()
     project_ids = set(
         FocusRow.objects.filter(focus_import=focus_import, project__isnull=False).values_list("project_id", flat=True).distinct()

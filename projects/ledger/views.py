@@ -9,12 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from projects import permissions
+from projects import clock, permissions
 from projects.spreadsheet import safe_row
 from projects.forms import add_service_errors
 from projects.ledger import selectors, services
@@ -127,7 +126,7 @@ def _entry_response(
 def cost_entry_add(request, slug: str) -> HttpResponse:
     project = _editable_project(request, slug, permissions.can_record_cost)
     form = CostEntryForm(request.POST)
-    started = timezone.now()
+    started = clock.now()
     if form.is_valid():
         try:
             services.cost_entry_create(actor=request.user, project=project, **form.cleaned_data)
@@ -142,7 +141,7 @@ def cost_entry_add(request, slug: str) -> HttpResponse:
 def value_entry_add(request, slug: str) -> HttpResponse:
     project = _editable_project(request, slug)
     form = ValueEntryForm(request.POST)
-    started = timezone.now()
+    started = clock.now()
     if form.is_valid():
         try:
             services.value_entry_create(actor=request.user, project=project, **form.cleaned_data)
@@ -159,7 +158,7 @@ def _void(request, slug: str, model, pk: int, service) -> HttpResponse:
     form = VoidForm(request.POST)
     if not form.is_valid():
         return _entry_response(request, project, status=400, notice=_("Say why the entry is voided."))
-    started = timezone.now()
+    started = clock.now()
     try:
         service(actor=request.user, entry=entry, reason=form.cleaned_data["reason"])
     except ValidationError as error:

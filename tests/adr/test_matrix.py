@@ -3,10 +3,10 @@ the overdue and not-yet-placed lists, the quarterly chart data, and a bounded qu
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from adr import selectors, services
 from adr.models import Adr, Cell, Placement
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, TeamFactory, UserFactory
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def decisions(team, member):
     project = ProjectFactory(team=team, slug="churn", name="Churn")
     shortcut = services.adr_create(actor=member, project=project, title="Shadow spreadsheet")
-    services.placement_set(actor=member, adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, revisit_by=timezone.localdate() - timedelta(days=1))
+    services.placement_set(actor=member, adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, revisit_by=clock.today() - timedelta(days=1))
     prudent = services.adr_create(actor=member, project=project, title="Documented batch choice")
     services.placement_set(actor=member, adr=prudent, cell=Cell.CONSCIOUS_PRUDENT)
     unplaced = services.adr_create(actor=member, project=project, title="Not judged yet")
@@ -90,7 +90,7 @@ def test_a_refused_move_names_the_decision_it_was_for(decisions, member):
 
 def test_quarterly_shares(decisions):
     chart = selectors.matrix_by_quarter()
-    quarter = timezone.now()
+    quarter = clock.now()
     assert chart["labels"] == [f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"]
     shares = {dataset["key"]: dataset["data"][0] for dataset in chart["datasets"]}
     assert shares == {Cell.CONSCIOUS_RECKLESS: 50.0, Cell.CONSCIOUS_PRUDENT: 50.0, Cell.UNCONSCIOUS_RECKLESS: 0, Cell.UNCONSCIOUS_PRUDENT: 0}
@@ -103,7 +103,7 @@ def _many(count: int) -> None:
     Adr.objects.bulk_create([AdrFactory.build(project=projects[index % 10], number=index + 1, author=author) for index in range(count)])
     cells = Cell.values
     Placement.objects.bulk_create([
-        Placement(adr_id=pk, cell=cells[pk % 4], placed_by=author, revisit_by=timezone.localdate() - timedelta(days=1))
+        Placement(adr_id=pk, cell=cells[pk % 4], placed_by=author, revisit_by=clock.today() - timedelta(days=1))
         for pk in Adr.objects.values_list("pk", flat=True) if pk % 5
     ])
 

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from adr import services
 from adr.models import Adr, Cell, Placement
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
@@ -94,11 +95,12 @@ def test_placement_from_the_record_page_and_its_history(adr, member):
     assert '<strong id="placement-suggestion" aria-live="polite">Conscious and reckless</strong>' in page
 
 
+@pytest.mark.calendar
 def test_export_and_import_carry_the_current_placement(adr, member, team, tmp_path, capsys):
     UserFactory(username="root", is_superuser=True)
     services.placement_set(actor=member, adr=adr, cell=Cell.CONSCIOUS_PRUDENT)
     services.placement_set(actor=member, adr=adr, cell=Cell.CONSCIOUS_RECKLESS, reason="Pressure from the launch.",
-                           revisit_by=date.today() + timedelta(days=30))
+                           revisit_by=clock.today() + timedelta(days=30))
     call_command("export_adrs", str(tmp_path), "--project", "churn")
     text = next(tmp_path.iterdir()).read_text()
     assert "matrix-cell: conscious_reckless" in text and "matrix-reason: Pressure from the launch." in text

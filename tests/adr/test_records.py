@@ -4,11 +4,11 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
 from adr import services
 from adr.models import Adr, AdrRevision, Comment, Review, Status
 from adr.tasks import send_stale_adr_reminders
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, ProjectFactory, UserFactory
 
@@ -110,11 +110,12 @@ def test_author_cannot_accept_own_decision(adr, member):
         services.adr_review(actor=member, adr=adr, verdict="accepted", comment="x")
 
 
+@pytest.mark.calendar
 def test_decision_maker_accepts_with_a_comment_and_the_sign_off_is_kept(adr, reviewer):
     response = client_for(reviewer).post(f"{adr.get_absolute_url()}review/", {"verdict": "accepted", "comment": "Agreed at the meeting."})
     assert response.status_code == 302
     adr.refresh_from_db()
-    assert adr.status == Status.ACCEPTED and adr.version == 2 and adr.decided_on == timezone.localdate()
+    assert adr.status == Status.ACCEPTED and adr.version == 2 and adr.decided_on == clock.today()
     review = Review.objects.get()
     assert (review.reviewer, review.verdict, review.comment) == (reviewer, "accepted", "Agreed at the meeting.")
     page = client_for(reviewer).get(adr.get_absolute_url()).content.decode()
@@ -305,10 +306,11 @@ def test_retired_project_decisions_are_read_only(team, member):
     assert client_for(member).get(f"/projects/{project.slug}/adrs/new/").status_code == 403
 
 
+@pytest.mark.calendar
 def test_weekly_reminder_mails_stale_proposals_once_a_week(adr, member, reviewer, project):
     services.adr_create(actor=member, project=project, title="Fresh proposal")
     assert send_stale_adr_reminders.delay().get() == 0
-    Adr.objects.filter(pk=adr.pk).update(created_at=timezone.now() - timedelta(days=15))
+    Adr.objects.filter(pk=adr.pk).update(created_at=clock.now() - timedelta(days=15))
     assert send_stale_adr_reminders.delay().get() == 2
     assert sorted(message.to[0] for message in mail.outbox) == sorted([member.email, reviewer.email])
     assert "Use batch scoring" in mail.outbox[0].body and "Fresh proposal" not in mail.outbox[0].body
@@ -316,10 +318,11 @@ def test_weekly_reminder_mails_stale_proposals_once_a_week(adr, member, reviewer
     assert len(mail.outbox) == 2
 
 
+@pytest.mark.calendar
 def test_stale_proposals_are_listed_on_decisions_and_in_the_home_panel(adr, member):
     from django.template import Context, Template
 
-    Adr.objects.filter(pk=adr.pk).update(created_at=timezone.now() - timedelta(days=20))
+    Adr.objects.filter(pk=adr.pk).update(created_at=clock.now() - timedelta(days=20))
     assert "Waiting for review for too long" in client_for(member).get("/decisions/").content.decode()
     html = Template("{% load adr_tags %}{% adr_stale_panel %}").render(Context({}))
     assert "Use batch scoring" in html

@@ -5,19 +5,21 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from adr import selectors
 from adr.models import Cell, Placement
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, ToilItemFactory
+
+pytestmark = pytest.mark.calendar
 
 
 def shortcut(project, user, *, revisit_in_days: int):
     adr = AdrFactory(project=project)
     Placement.objects.create(
         adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=user, reason="Deadline",
-        revisit_by=timezone.localdate() + timedelta(days=revisit_in_days),
+        revisit_by=clock.today() + timedelta(days=revisit_in_days),
     )
     return adr
 

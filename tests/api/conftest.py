@@ -3,15 +3,15 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from portal import services
+from projects import clock
 from tests.factories import ProjectFactory
 
 
 def make_token(user, scope: str = "write", days: int = 30, name: str = "pipeline") -> str:
     return services.api_token_create(
-        actor=user, name=name, scope=scope, expires_on=timezone.localdate() + timedelta(days=days)
+        actor=user, name=name, scope=scope, expires_on=clock.today() + timedelta(days=days)
     ).secret
 
 

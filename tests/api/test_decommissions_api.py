@@ -4,8 +4,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from projects import clock
 from projects.decommission import services
 from projects.models import Phase, Project
 from tests.api.conftest import api_client, make_token
@@ -88,13 +88,14 @@ def test_read_a_decommission_with_evidence_and_checklist(member_api, proposed):
     assert body["zombie_costs"] == []
 
 
+@pytest.mark.calendar
 def test_a_completed_decommission_shows_costs_after_retirement(member, manager, team):
     request = services.decommission_request(actor=member, project=_running(team, "churn"), reason="Replaced.")
     services.decommission_approve(actor=manager, request=request)
     for item in request.checklist.all():
         services.checklist_item_update(actor=member, item=item, status="done")
     services.decommission_complete(actor=member, request=request)
-    CostEntryFactory(project=request.project, incurred_on=timezone.now().date() + timedelta(days=3), amount=Decimal("42.5"))
+    CostEntryFactory(project=request.project, incurred_on=clock.today() + timedelta(days=3), amount=Decimal("42.5"))
 
     body = api_client(make_token(member, scope="read")).get(f"/api/v1/decommissions/{request.pk}").json()
 

@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from portal.models import IdempotencyRecord
 from portal.tasks import idempotency_purge
+from projects import clock
 from projects.models import Project
 from tests.api.conftest import api_client, make_token
 from tests.factories import MembershipFactory, TeamFactory
@@ -43,10 +43,11 @@ def test_concurrent_retries_with_one_key_create_one_project():
     assert IdempotencyRecord.objects.count() == 1
 
 
+@pytest.mark.calendar
 @pytest.mark.django_db
 def test_purge_forgets_records_older_than_a_day(member):
     old = IdempotencyRecord.objects.create(user=member, key="old", fingerprint="f", status_code=201, body={})
-    IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=2))
+    IdempotencyRecord.objects.filter(pk=old.pk).update(created_at=clock.now() - timedelta(days=2))
     IdempotencyRecord.objects.create(user=member, key="fresh", fingerprint="f", status_code=201, body={})
 
     assert idempotency_purge.delay().get() == 1

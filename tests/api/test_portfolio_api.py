@@ -4,15 +4,15 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from projects import clock
 from projects.decommission import services as decommission_services
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
 from tests.api.conftest import api_client, make_token
 from tests.factories import CostEntryFactory, ProjectFactory, TimeLogFactory, ToilItemFactory, ValueEntryFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def _in_phase(team, slug: str, phase: str, **fields) -> Project:
@@ -24,7 +24,7 @@ def _in_phase(team, slug: str, phase: str, **fields) -> Project:
 
 def _last_month() -> date:
     # The rollup and the portfolio cut months in UTC.
-    return (timezone.now().date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    return (clock.today().replace(day=1) - timedelta(days=1)).replace(day=1)
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_portfolio_shows_the_figures_and_flags_of_the_page(reader, portfolio):
     assert response.status_code == 200
     body = response.json()
     assert body["currency"] == "EUR"
-    assert body["window_end"] == (timezone.now().date().replace(day=1) - timedelta(days=1)).isoformat()
+    assert body["window_end"] == (clock.today().replace(day=1) - timedelta(days=1)).isoformat()
     assert body["totals"] == {
         "projects": 2, "cost": "1100.00", "value": "1150.00", "ratio": "1.045455", "value_freed": "0.00",
         "toil_percent": body["totals"]["toil_percent"],
@@ -106,8 +106,8 @@ def test_portfolio_refuses_unknown_filters(reader, query, field):
 
 
 def test_portfolio_flags_a_retired_project_that_still_costs(reader, team):
-    retired = _in_phase(team, "old-model", Phase.RETIRED, phase_changed_at=timezone.now() - timedelta(days=40))
-    CostEntryFactory(project=retired, incurred_on=timezone.now().date() - timedelta(days=2))
+    retired = _in_phase(team, "old-model", Phase.RETIRED, phase_changed_at=clock.now() - timedelta(days=40))
+    CostEntryFactory(project=retired, incurred_on=clock.today() - timedelta(days=2))
 
     body = reader.get("/api/v1/portfolio").json()
 
@@ -117,7 +117,7 @@ def test_portfolio_flags_a_retired_project_that_still_costs(reader, team):
 
 def test_portfolio_shows_a_team_over_the_toil_cap(reader, member, team):
     project = _in_phase(team, "churn-model", Phase.RUN)
-    today = timezone.localdate()
+    today = clock.today()
     last_monday = today - timedelta(days=today.weekday() + 7)
     item = ToilItemFactory(project=project)
     for day in range(5):

@@ -3,8 +3,8 @@ board's rules (no negative minutes, no future day, only for yourself unless you 
 from datetime import date, timedelta
 
 import pytest
-from django.utils import timezone
 
+from projects import clock
 from projects.ledger.models import CostEntry
 from tests.api.conftest import api_client, make_token
 from tests.factories import MembershipFactory, ProjectFactory, TimeLogFactory, ToilItemFactory, UserFactory
@@ -27,12 +27,16 @@ def other_item(other_project):
     return ToilItemFactory(project=other_project, title="Rotate the fraud keys")
 
 
+def yesterday() -> str:
+    return (clock.today() - timedelta(days=1)).isoformat()
+
+
 def _log(item) -> str:
     return f"/api/v1/toil/items/{item.pk}/logs"
 
 
 def test_list_toil_items_with_their_figures(member_api, item):
-    TimeLogFactory(item=item, logged_on=timezone.localdate(), minutes=45)
+    TimeLogFactory(item=item, logged_on=clock.today(), minutes=45)
 
     body = member_api.get("/api/v1/toil/items").json()
 
@@ -78,7 +82,7 @@ def test_list_refuses_an_unknown_status(member_api):
 def test_list_query_budget(member_api, project, django_assert_max_num_queries, count):
     owner = MembershipFactory(team=project.team).user
     for number in range(count):
-        TimeLogFactory(item=ToilItemFactory(project=project, owner=owner), logged_on=timezone.localdate())
+        TimeLogFactory(item=ToilItemFactory(project=project, owner=owner), logged_on=clock.today())
 
     with django_assert_max_num_queries(5):
         response = member_api.get("/api/v1/toil/items")
@@ -97,29 +101,31 @@ def test_read_a_missing_item_is_a_404(member_api):
     assert member_api.get("/api/v1/toil/items/987654").status_code == 404
 
 
+@pytest.mark.calendar
 def test_member_logs_time_for_themself(member, member_api, item, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = _post(member_api, _log(item), {"minutes": 45, "logged_on": "2026-11-20", "note": "Manual retrain"})
+        response = _post(member_api, _log(item), {"minutes": 45, "logged_on": yesterday(), "note": "Manual retrain"})
 
     assert response.status_code == 201, response.content
     body = response.json()
     assert body == {
         **body, "item": item.pk, "project": "churn-model", "user": "member", "logged_by": "member", "minutes": 45,
-        "logged_on": "2026-11-20", "note": "Manual retrain",
+        "logged_on": yesterday(), "note": "Manual retrain",
     }
     log = TimeLog.objects.get()
     assert (log.user, log.logged_by, log.minutes) == (member, member, 45)
     assert log.events.get().pgh_context.metadata["user"] == member.pk
     toil_cost = CostEntry.objects.get(source="toil")
-    assert toil_cost.incurred_on == date(2026, 11, 1)
+    assert toil_cost.incurred_on == date.fromisoformat(yesterday()).replace(day=1)
     assert toil_cost.amount == 60
 
 
+@pytest.mark.calendar
 def test_a_log_without_a_day_is_for_today(member_api, item):
     response = _post(member_api, _log(item), {"minutes": 15})
 
     assert response.status_code == 201
-    assert response.json()["logged_on"] == timezone.localdate().isoformat()
+    assert response.json()["logged_on"] == clock.today().isoformat()
 
 
 @pytest.mark.parametrize(
@@ -145,7 +151,7 @@ def test_a_log_with_bad_input_names_the_field(member_api, item, payload, field):
 
 
 def test_a_log_in_the_future_is_refused(member_api, item):
-    tomorrow = timezone.localdate() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
 
     response = _post(member_api, _log(item), {"minutes": 30, "logged_on": tomorrow.isoformat()})
 
@@ -207,10 +213,10 @@ def test_a_read_token_cannot_log(member, item):
 
 
 def test_a_log_retried_with_the_same_key_is_written_once(member_api, item):
-    payload = {"minutes": 45, "logged_on": "2026-11-20", "note": "Manual retrain"}
+    payload = {"minutes": 45, "logged_on": yesterday(), "note": "Manual retrain"}
 
-    first = _post(member_api, _log(item), payload, **{"Idempotency-Key": "retrain-2026-11-20"})
-    retry = _post(member_api, _log(item), payload, **{"Idempotency-Key": "retrain-2026-11-20"})
+    first = _post(member_api, _log(item), payload, **{"Idempotency-Key": "retrain-yesterday"})
+    retry = _post(member_api, _log(item), payload, **{"Idempotency-Key": "retrain-yesterday"})
 
     assert first.status_code == retry.status_code == 201
     assert retry.json() == first.json()

@@ -6,18 +6,19 @@ import pytest
 from django.utils import timezone
 
 from portal.models import ApiToken
+from projects import clock
 from projects.models import Project
 from tests.api.conftest import api_client, make_token
 from tests.conftest import client_for
 from tests.factories import ProjectFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 NEW_PROJECT = {"team": "customer-analytics", "name": "Demand forecast", "slug": "demand-forecast"}
 
 
 def _create_in_page(client, **data):
-    payload = {"name": "CI pipeline", "scope": "write", "expires_on": (timezone.localdate() + timedelta(days=30)).isoformat()}
+    payload = {"name": "CI pipeline", "scope": "write", "expires_on": (clock.today() + timedelta(days=30)).isoformat()}
     payload.update(data)
     return client.post("/accounts/tokens/new/", payload)
 
@@ -31,7 +32,7 @@ def test_token_page_creates_a_token_and_shows_it_only_once(member):
     token = ApiToken.objects.get(user=member)
     secret = response.context["new_token"].secret
     assert secret.startswith(token.prefix)
-    assert timezone.localtime(token.expires_at).date() == timezone.localdate() + timedelta(days=30)
+    assert timezone.localtime(token.expires_at).date() == clock.today() + timedelta(days=30)
     assert secret in response.content.decode()
     assert "no-store" in response["Cache-Control"]
     listing = client.get("/accounts/tokens/").content.decode()
@@ -51,7 +52,7 @@ def test_token_is_stored_only_as_a_hash(member):
 
 
 def test_token_form_refuses_a_past_expiry_and_saves_nothing(member):
-    response = _create_in_page(client_for(member), expires_on=timezone.localdate().isoformat())
+    response = _create_in_page(client_for(member), expires_on=clock.today().isoformat())
 
     assert response.status_code == 400
     assert "The expiry date must be after today." in response.content.decode()
@@ -61,7 +62,7 @@ def test_token_form_refuses_a_past_expiry_and_saves_nothing(member):
 
 def test_token_form_refuses_an_expiry_beyond_a_year_and_a_missing_name(member):
     response = _create_in_page(
-        client_for(member), name="", expires_on=(timezone.localdate() + timedelta(days=400)).isoformat()
+        client_for(member), name="", expires_on=(clock.today() + timedelta(days=400)).isoformat()
     )
 
     assert response.status_code == 400
@@ -96,7 +97,7 @@ def test_revoked_token_is_refused(member):
 
 def test_expired_token_is_refused(member):
     secret = make_token(member)
-    ApiToken.objects.filter(user=member).update(expires_at=timezone.now() - timedelta(seconds=1))
+    ApiToken.objects.filter(user=member).update(expires_at=clock.now() - timedelta(seconds=1))
 
     assert api_client(secret).get("/api/v1/projects/").status_code == 401
 

@@ -4,6 +4,7 @@ import urllib.error
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, TeamFactory, UserFactory
@@ -37,15 +38,15 @@ def test_member_creates_a_token_uses_it_and_revokes_it(page, login, live_server)
     page.get_by_label("Scope").select_option(label="Read and write")
     page.get_by_role("button", name="Create token").click()
 
-    assert page.get_by_text("Copy it now: it is shown only this once.").is_visible()
+    expect(page.get_by_text("Copy it now: it is shown only this once.")).to_be_visible()
     secret = page.get_by_label("Token", exact=True).input_value()
     assert secret.startswith("mlp_")
     screenshot(page, "api-token-created")
     # A reload reads the tokens page: it sends the form no second time, and the secret is gone.
     assert page.url == f"{live_server.url}/accounts/tokens/"
     page.reload()
-    assert not page.get_by_text("Copy it now: it is shown only this once.").is_visible()
-    assert page.get_by_role("row", name="Cost export pipeline").count() == 1
+    expect(page.get_by_text("Copy it now: it is shown only this once.")).not_to_be_visible()
+    expect(page.get_by_role("row", name="Cost export pipeline")).to_have_count(1)
 
     status, body = _call(f"{live_server.url}/api/v1/projects/?team=customer-analytics", secret)
     assert status == 200
@@ -57,12 +58,12 @@ def test_member_creates_a_token_uses_it_and_revokes_it(page, login, live_server)
     page.goto(f"{live_server.url}/accounts/tokens/")
     assert secret not in page.content()
     row = page.get_by_role("row", name="Cost export pipeline")
-    assert row.get_by_text("active").is_visible()
+    expect(row.get_by_text("active")).to_be_visible()
     screenshot(page, "api-tokens-list")
     row.get_by_role("button", name="Revoke Cost export pipeline").click()
 
-    assert page.get_by_text("is revoked: it no longer works").is_visible()
-    assert page.get_by_role("row", name="Cost export pipeline").get_by_text("revoked").is_visible()
+    expect(page.get_by_text("is revoked: it no longer works")).to_be_visible()
+    expect(page.get_by_role("row", name="Cost export pipeline").get_by_text("revoked")).to_be_visible()
     status, body = _call(f"{live_server.url}/api/v1/projects/", secret)
     assert status == 401
     assert "revoked or expired" in body["message"]
@@ -78,6 +79,6 @@ def test_logged_in_person_reads_the_api_docs(page, login, live_server):
     page.goto(f"{live_server.url}/api/v1/docs")
 
     page.get_by_text("/api/v1/projects/{slug}/phase").wait_for()
-    assert page.get_by_role("heading", name="ML governance portal API").is_visible()
+    expect(page.get_by_role("heading", name="ML governance portal API")).to_be_visible()
     assert errors == []
     screenshot(page, "api-docs")

@@ -4,9 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from projects import clock
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
 from tests.browser.conftest import screenshot
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def months_back(count: int) -> list[date]:
-    today = timezone.now().date()
+    today = clock.today()
     index = today.year * 12 + today.month - 1
     return [date((index - back) // 12, (index - back) % 12 + 1, 10) for back in range(count, 0, -1)]
 
@@ -68,9 +68,9 @@ def test_underwater_project_is_decommissioned_and_watched(session, live_server):
     screenshot(ken, "decommission-completed")
 
     # Weeks later, a bill arrives for the retired project.
-    Project.objects.filter(pk=project.pk).update(phase_changed_at=timezone.now() - timedelta(days=20))
+    Project.objects.filter(pk=project.pk).update(phase_changed_at=clock.now() - timedelta(days=20))
     maria.goto(f"{live_server.url}/projects/product-recommender/ledger/")
-    maria.get_by_label("Incurred on").fill((timezone.now().date()).isoformat())
+    maria.get_by_label("Incurred on").fill(clock.today().isoformat())
     maria.get_by_label("Amount").first.fill("120.50")
     maria.get_by_label("Description").first.fill("Endpoint still running")
     maria.get_by_role("button", name="Add cost").click()

@@ -1,10 +1,10 @@
 """A manager uploads a FOCUS export, watches the import finish, and reads a project's ledger."""
 import threading
-from datetime import date
 
 import pytest
 from playwright.sync_api import expect
 
+from projects import clock
 from projects.ledger import tasks
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, ProjectFactory, TeamFactory, make_manager
@@ -18,7 +18,7 @@ def test_manager_imports_focus_file_and_sees_chart_and_unallocated_total(page, l
     team = TeamFactory(name="Risk & Fraud", slug="risk-fraud")
     ProjectFactory(team=team, slug="fraud-scoring", name="Fraud scoring", phase="run")
     manager = make_manager(username="maria")
-    today = date.today()
+    today = clock.today()
     month = f"{today:%Y-%m}-01T00:00:00Z"
     rows = [row(Tags=tag("fraud-scoring"), EffectiveCost="120.5", ChargePeriodStart=month, BillingPeriodStart=month) for _ in range(30)]
     rows += [row(EffectiveCost="42.25", ServiceName="Shared storage", ChargePeriodStart=month, BillingPeriodStart=month)]
@@ -39,15 +39,15 @@ def test_manager_imports_focus_file_and_sees_chart_and_unallocated_total(page, l
     worker.start()
     worker.join()
     page.get_by_text("Imported", exact=True).wait_for()
-    assert progress.count() == 0
-    assert page.get_by_test_id("unallocated-total").inner_text() == "42.25 EUR"
+    expect(progress).to_have_count(0)
+    expect(page.get_by_test_id("unallocated-total")).to_have_text("42.25 EUR")
     screenshot(page, "ledger-home")
 
     page.goto(f"{live_server.url}/projects/fraud-scoring/ledger/")
-    assert page.locator("#ledger-chart").is_visible()
-    assert page.get_by_role("row", name=today.strftime("%b %Y")).is_visible()
-    assert "3,615.00" in page.get_by_role("row", name=today.strftime("%b %Y")).inner_text()
-    assert "42.25 EUR" in page.get_by_test_id("unallocated").inner_text()
+    expect(page.locator("#ledger-chart")).to_be_visible()
+    expect(page.get_by_role("row", name=today.strftime("%b %Y"))).to_be_visible()
+    expect(page.get_by_role("row", name=today.strftime("%b %Y"))).to_contain_text("3,615.00")
+    expect(page.get_by_test_id("unallocated")).to_contain_text("42.25 EUR")
     screenshot(page, "ledger-project")
 
 
@@ -71,7 +71,7 @@ def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
     form.get_by_label("Evidence").fill("Retention campaign: **212 customers kept**, measured against a control group.")
     form.get_by_role("button", name="Add value").click()
     page.get_by_text("Value recorded.").wait_for()
-    assert page.locator("#ledger-entries strong", has_text="212 customers kept").is_visible()
+    expect(page.locator("#ledger-entries strong", has_text="212 customers kept")).to_be_visible()
     # The figures follow the entry without a reload: the month's value, and the chart drawn again.
     expect(figures.get_by_role("row").filter(has_text="2,500.00")).to_have_count(1)
     expect(page.locator("#ledger-chart")).to_have_attribute("data-drawn", "1")
@@ -81,5 +81,5 @@ def test_member_adds_and_voids_a_value_entry_inline(page, live_server, login):
     row.get_by_label("Reason for voiding").fill("Control group was too small")
     row.get_by_role("button", name="Void").click()
     page.get_by_text("Entry voided.").wait_for()
-    assert page.get_by_text("No value entries.").is_visible()
+    expect(page.get_by_text("No value entries.")).to_be_visible()
     expect(figures.get_by_role("row").filter(has_text="2,500.00")).to_have_count(0)

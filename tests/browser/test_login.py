@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from tests.browser.conftest import screenshot
 
@@ -16,8 +17,8 @@ def test_demo_member_logs_in_and_sees_home(page, login, capsys):
 
     login(sam["username"], sam["password"])
 
-    assert page.get_by_role("heading", name="Welcome").is_visible()
-    assert page.get_by_role("link", name="Customer Analytics").is_visible()
+    expect(page.get_by_role("heading", name="Welcome")).to_be_visible()
+    expect(page.get_by_role("link", name="Customer Analytics")).to_be_visible()
     screenshot(page, "home-member")
 
 
@@ -27,5 +28,5 @@ def test_wrong_password_shows_an_error(page, live_server, django_user_model):
     page.get_by_label("Username").fill("someone")
     page.get_by_label("Password").fill("wrong")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()
     assert "/accounts/login/" in page.url

@@ -4,9 +4,9 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from projects import clock
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
 from tests.browser.conftest import screenshot
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def months_back(count: int) -> list[date]:
-    today = timezone.now().date()
+    today = clock.today()
     index = today.year * 12 + today.month - 1
     return [date((index - back) // 12, (index - back) % 12 + 1, 10) for back in range(count, 0, -1)]
 

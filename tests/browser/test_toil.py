@@ -4,9 +4,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from projects import clock
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, MembershipFactory, ProjectFactory, TeamFactory, UserFactory
 from toil.models import TimeLog, ToilItem
@@ -27,7 +27,7 @@ def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_se
     for criterion in ("Manual", "Repetitive", "Automatable"):
         page.get_by_label(criterion, exact=True).check()
     suggestion = page.locator("#suggestion")
-    assert "Overhead" in suggestion.inner_text() or "Engineering" in suggestion.inner_text()
+    expect(suggestion).to_contain_text("(3 criteria of 6)")
     page.get_by_label("Tactical", exact=True).check()
     expect(suggestion).to_contain_text("Suggestion: Toil (4 criteria of 6)")
     page.get_by_label("Minutes per occurrence").fill("120")
@@ -35,15 +35,15 @@ def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_se
     screenshot(page, "toil-new-item")
     page.get_by_role("button", name="Add toil item").click()
 
-    assert page.get_by_test_id("classification").inner_text() == "Toil"
-    assert page.get_by_test_id("hours-per-month").inner_text() == "8.7"
+    expect(page.get_by_test_id("classification")).to_have_text("Toil")
+    expect(page.get_by_test_id("hours-per-month")).to_have_text("8.7")
     item = ToilItem.objects.get()
 
     # First log: the form, for a day three weeks ago.
     page.locator("#id_minutes").fill("120")
-    page.get_by_label("Day", exact=True).fill((timezone.localdate() - timedelta(days=20)).isoformat())
+    page.get_by_label("Day", exact=True).fill((clock.today() - timedelta(days=20)).isoformat())
     page.get_by_role("button", name="Log", exact=True).click()
-    assert page.get_by_text("Logged 120 minutes.").is_visible()
+    expect(page.get_by_text("Logged 120 minutes.")).to_be_visible()
 
     # Second log: two clicks from the board.
     page.goto(f"{live_server.url}/projects/{project.slug}/toil/")
@@ -64,31 +64,31 @@ def test_member_classifies_logs_automates_and_sees_the_gain(page, login, live_se
     item.refresh_from_db()
     assert item.status == "automated"
     assert item.events.filter(status="automated").exists()
-    assert page.locator('[data-count="automated"]').inner_text() == "1"
+    expect(page.locator('[data-count="automated"]')).to_have_text("1")
     screenshot(page, "toil-project-board")
 
     # Ten days pass after the change.
-    ToilItem.objects.filter(pk=item.pk).update(finished_on=timezone.localdate() - timedelta(days=10))
+    ToilItem.objects.filter(pk=item.pk).update(finished_on=clock.today() - timedelta(days=10))
     page.goto(f"{live_server.url}/toil/items/{item.pk}/")
     gain = page.get_by_test_id("gain")
-    assert gain.is_visible()
-    assert page.get_by_test_id("before").inner_text() == "6.1"
-    assert page.get_by_test_id("after").inner_text() == "0.0"
-    assert page.get_by_test_id("saved").inner_text() == "6.1"
-    assert page.get_by_test_id("actual-payback").inner_text() == "3.9 months"
+    expect(gain).to_be_visible()
+    expect(page.get_by_test_id("before")).to_have_text("6.1")
+    expect(page.get_by_test_id("after")).to_have_text("0.0")
+    expect(page.get_by_test_id("saved")).to_have_text("6.1")
+    expect(page.get_by_test_id("actual-payback")).to_have_text("3.9 months")
     screenshot(page, "toil-item-gain")
 
     page.goto(f"{live_server.url}/teams/{team.slug}/")
     share = page.get_by_test_id("toil-share")
-    assert share.get_by_role("heading", name="Toil share · Risk & Fraud").is_visible()
+    expect(share.get_by_role("heading", name="Toil share · Risk & Fraud")).to_be_visible()
     expect(share.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
     screenshot(page, "toil-team-share")
 
     page.get_by_role("link", name="Toil", exact=True).click()
-    assert page.get_by_role("heading", name="Toil backlog").is_visible()
-    assert page.locator(f"#card-{item.pk}").is_visible()
+    expect(page.get_by_role("heading", name="Toil backlog")).to_be_visible()
+    expect(page.locator(f"#card-{item.pk}")).to_be_visible()
     # Each log hands every month's toil cost to the ledger, priced at 90 an hour.
-    today = timezone.localdate()
+    today = clock.today()
     same_month = (today - timedelta(days=20)).month == today.month
     expected_minutes = 150 if same_month else 30
     from projects.ledger.models import CostEntry
@@ -110,7 +110,7 @@ def test_board_filters_by_team_and_shows_the_demo_team_above_the_cap(page, login
     expect(page.get_by_test_id("share-badge")).to_contain_text("Above the cap")
     expect(page).to_have_url(f"{live_server.url}/toil/?team=risk-fraud&project=&classification=&strategy=&q=")
     expect(page.locator(".toil-card").first).to_contain_text("Risk & Fraud")
-    assert page.locator(".toil-card", has_text="Customer Analytics").count() == 0
-    assert page.locator(".toil-card .move-form").count() == 0  # a manager reads; the team moves cards
+    expect(page.locator(".toil-card", has_text="Customer Analytics")).to_have_count(0)
+    expect(page.locator(".toil-card .move-form")).to_have_count(0)  # a manager reads; the team moves cards
     expect(page.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
     screenshot(page, "toil-board-risk")

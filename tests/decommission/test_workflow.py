@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from projects import clock
 from projects.decommission import selectors, services
-from projects.decommission.models import ChecklistItem, DecommissionRequest
+from projects.decommission.models import DecommissionRequest
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
 from tests.factories import CostEntryFactory, MembershipFactory, make_manager
@@ -90,10 +90,11 @@ def test_a_member_cannot_approve(running_project, member, lead):
 
 
 @pytest.mark.django_db
-def test_approval_moves_the_project_and_records_the_cost_it_frees(running_project, member, manager):
+def test_approval_moves_the_project_and_records_the_cost_it_frees(running_project, member, manager, set_clock):
+    set_clock("2026-11-24T10:00")
     for month, amount in ((7, "300"), (8, "600"), (9, "900"), (10, "1200")):
         CostEntryFactory(project=running_project, incurred_on=date(2026, month, 3), amount=Decimal(amount))
-    ledger_rollup(project_ids=[running_project.pk], today=date(2026, 11, 24))
+    ledger_rollup(project_ids=[running_project.pk])
     request = request_for(running_project, member)
     approved = services.decommission_approve(actor=manager, request=request, comment="Go")
     running_project.refresh_from_db()
@@ -101,6 +102,19 @@ def test_approval_moves_the_project_and_records_the_cost_it_frees(running_projec
     assert running_project.phase == Phase.DECOMMISSIONING
     # The last three complete months before approval: August, September, October.
     assert approved.monthly_cost_freed == Decimal("900")
+
+
+@pytest.mark.calendar
+@pytest.mark.django_db
+def test_the_cost_freed_is_the_average_of_the_three_complete_months_before_today(running_project, member, manager):
+    today = clock.today()
+    index = today.year * 12 + today.month - 1  # months since year 0, the running month
+    for back, amount in ((4, "5000"), (3, "300"), (2, "600"), (1, "900"), (0, "7000")):
+        year, month = divmod(index - back, 12)
+        CostEntryFactory(project=running_project, incurred_on=date(year, month + 1, 1), amount=Decimal(amount))
+    ledger_rollup(project_ids=[running_project.pk])
+    approved = services.decommission_approve(actor=manager, request=request_for(running_project, member), comment="Go")
+    assert approved.monthly_cost_freed == Decimal("600")
 
 
 @pytest.mark.django_db
@@ -248,7 +262,7 @@ def test_a_cost_after_retirement_is_a_zombie(running_project, member, manager):
 def test_value_freed_sums_completed_decommissions(team, member, manager):
     from tests.factories import ProjectFactory
 
-    this_year = timezone.now().year
+    this_year = clock.now().year
     for index, (year, freed) in enumerate(((this_year, "900"), (this_year - 1, "400"))):
         project = ProjectFactory(team=team, slug=f"old-{index}")
         Project.objects.filter(pk=project.pk).update(phase=Phase.RUN)
@@ -259,24 +273,26 @@ def test_value_freed_sums_completed_decommissions(team, member, manager):
     assert selectors.value_freed() == Decimal("1300")
 
 
+@pytest.mark.calendar
 @pytest.mark.django_db
 def test_a_retired_project_takes_costs_from_a_manager_only(running_project, member, manager):
     from projects.ledger.services import cost_entry_create
 
-    retire(running_project, member, manager, timezone.now() - timedelta(days=20))
-    cost = dict(project=running_project, incurred_on=timezone.now().date(), category="cloud", amount=Decimal("12"), currency="EUR")
+    retire(running_project, member, manager, clock.now() - timedelta(days=20))
+    cost = dict(project=running_project, incurred_on=clock.today(), category="cloud", amount=Decimal("12"), currency="EUR")
     with pytest.raises(PermissionDenied):
         cost_entry_create(actor=member, **cost)
     cost_entry_create(actor=manager, **cost)
     assert [zombie.amount for zombie in selectors.zombie_costs(running_project)] == [Decimal("12")]
 
 
+@pytest.mark.calendar
 @pytest.mark.django_db
 def test_the_evidence_has_toil_and_decisions(running_project, member):
     from adr.models import Cell, Placement
     from tests.factories import AdrFactory, TimeLogFactory, ToilItemFactory
 
-    TimeLogFactory(item=ToilItemFactory(project=running_project), logged_on=timezone.localdate(), minutes=90, user=member)
+    TimeLogFactory(item=ToilItemFactory(project=running_project), logged_on=clock.today(), minutes=90, user=member)
     shortcut = AdrFactory(project=running_project, status="accepted")
     Placement.objects.create(adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, placed_by=member, revisit_by=date(2020, 1, 1))
     AdrFactory(project=running_project, status="proposed")

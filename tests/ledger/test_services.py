@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from projects import clock
 from projects import services as project_services
 from projects.ledger import services
 from projects.ledger.models import CostEntry, ExchangeRate, ValueEntry
@@ -109,13 +109,14 @@ def test_a_manager_outside_the_team_cannot_use_an_override_that_is_not_needed(te
     assert project.phase == "build" and not PhaseChange.objects.filter(project=project).exists()
 
 
+@pytest.mark.calendar
 def test_going_live_recomputes_the_underwater_flag(team, member, django_capture_on_commit_callbacks):
     """The flag is for projects in run: it follows the phase change without waiting for the nightly rollup."""
     from projects.ledger.models import LedgerStatus
 
     project = ProjectFactory(team=team, phase="build")
     ValueEntryFactory(project=project, realized_on=date(2025, 1, 1), amount=Decimal("1"))
-    last_month = services.add_months(services.month_start(timezone.localdate()), -1)
+    last_month = services.add_months(services.month_start(clock.today()), -1)
     CostEntryFactory(project=project, incurred_on=last_month, amount=Decimal("500"), currency="EUR")
     services.ledger_rollup(project_ids=[project.pk])
     assert LedgerStatus.objects.get(project=project).underwater is False  # not in run yet

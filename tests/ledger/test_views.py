@@ -1,11 +1,12 @@
 """Ledger pages driven as a user would: reading, adding and voiding entries, imports, rules, rates."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from projects import clock
 from projects.ledger import services
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry
 from tests.conftest import client_for
@@ -244,7 +245,6 @@ def test_toil_cost_is_shown_as_toil_and_kept_out_of_people(member, project):
 def test_after_an_htmx_add_the_figures_ask_until_the_rollup_has_run(member, project, django_capture_on_commit_callbacks):
     from urllib.parse import quote
 
-    from django.utils import timezone
 
     client = client_for(member)
     with django_capture_on_commit_callbacks(execute=True):  # the rollup, queued on commit, runs (eagerly here)
@@ -262,9 +262,9 @@ def test_after_an_htmx_add_the_figures_ask_until_the_rollup_has_run(member, proj
         url = f"{ledger_url(project)}?figures=1&since={quote(since.isoformat())}&tries={tries}"
         return client.get(url, HTTP_HX_REQUEST="true").content.decode()
 
-    done = figures(timezone.now() - timezone.timedelta(minutes=1), 1)  # the rollup ran after that moment
+    done = figures(clock.now() - timedelta(minutes=1), 1)  # the rollup ran after that moment
     assert 'id="ledger-figures"' in done and "hx-get" not in done and "May 2025" in done
-    waiting = figures(timezone.now() + timezone.timedelta(minutes=1), 3)  # not yet
+    waiting = figures(clock.now() + timedelta(minutes=1), 3)  # not yet
     assert "tries=4" in waiting and "Updating the figures…" in waiting
-    late = figures(timezone.now() + timezone.timedelta(minutes=1), 20)
+    late = figures(clock.now() + timedelta(minutes=1), 20)
     assert "hx-get" not in late and "background work catches up" in late

@@ -4,9 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from portal.tasks import weekly_digest
+from projects import clock
 from projects.decommission.models import ChecklistItem
 from projects.decommission.services import decommission_request
 from projects.ledger.services import ledger_rollup
@@ -14,11 +14,11 @@ from projects.models import Phase, Project
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, ProjectFactory, ToilItemFactory, UserFactory, make_manager
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def months_back(count: int) -> list[date]:
-    today = timezone.now().date()
+    today = clock.today()
     index = today.year * 12 + today.month - 1
     return [date((index - back) // 12, (index - back) % 12 + 1, 10) for back in range(count, 0, -1)]
 

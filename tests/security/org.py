@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
 from portal import services as portal_services
+from projects import clock
 from projects.decommission import services as decommission_services
 from projects.decommission.models import DecommissionRequest
 from projects.ledger.models import AllocationRule, CostEntry, FocusImport, ValueEntry
@@ -106,7 +106,7 @@ def build_org() -> Org:
         actor=member, adr=org.adr, expected_version=org.adr.version, consequences="One more service to run."
     )
     org.comment = adr_services.comment_add(actor=member, adr=org.adr, body="Which store?")
-    expires = timezone.localdate() + timedelta(days=30)
+    expires = clock.today() + timedelta(days=30)
     for role, user in users.items():
         if user is not None:
             org.tokens[role] = portal_services.api_token_create(

@@ -6,14 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from adr.models import Adr, Comment, Status
+from adr.models import Status
 from portal import services as portal_services
-from projects.decommission.models import ChecklistItem
-from projects.ledger.models import CostEntry, ValueEntry
-from projects.models import Membership, Project
-from tests.factories import MembershipFactory, UserFactory
+from projects import clock
+from projects.models import Membership
 from tests.security import snapshot
 from tests.security.org import approve, build_org
 from toil.models import TimeLog, ToilItem
@@ -165,7 +162,7 @@ def test_toil_move_next_is_not_an_open_redirect(org):
 
 def _token(user, scope="write"):
     return portal_services.api_token_create(
-        actor=user, name="t", scope=scope, expires_on=timezone.localdate() + timedelta(days=5)).secret
+        actor=user, name="t", scope=scope, expires_on=clock.today() + timedelta(days=5)).secret
 
 
 def test_api_void_other_teams_cost_via_my_slug(org):

@@ -19,8 +19,8 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils import timezone
 
+from projects import clock
 from projects.models import HEALTH_ITEM_KEYS
 from tests.security import snapshot
 from tests.security.org import ROLES, Org, approve, build_org
@@ -68,7 +68,7 @@ def pk(attr: str, name: str = "pk") -> Callable[[Org, str], dict]:
 
 
 def today(days: int = 0) -> str:
-    return (timezone.localdate() + timedelta(days=days)).isoformat()
+    return (clock.today() + timedelta(days=days)).isoformat()
 
 
 def project_form(org: Org) -> dict:

@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 
 import pytest
-from django.db.models import Model
 
 from projects.decommission.models import DecommissionRequest
 from projects.ledger.models import ValueEntry

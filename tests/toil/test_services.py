@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from projects import clock
 from tests.factories import MembershipFactory, ToilItemFactory, UserFactory
 from toil import services
 from toil.models import TimeLog, ToilItem
@@ -118,10 +118,11 @@ def test_outsider_cannot_move(outsider, project):
     assert item.status == "identified"
 
 
+@pytest.mark.calendar
 def test_member_logs_own_time(member, project):
     item = ToilItemFactory(project=project)
     log = services.time_log_create(actor=member, item=item, minutes=25)
-    assert (log.user, log.logged_by, log.logged_on, log.minutes) == (member, member, timezone.localdate(), 25)
+    assert (log.user, log.logged_by, log.logged_on, log.minutes) == (member, member, clock.today(), 25)
 
 
 @pytest.mark.parametrize("minutes", [0, -15, 1441])
@@ -133,10 +134,11 @@ def test_bad_minutes_are_refused(member, project, minutes):
     assert not TimeLog.objects.exists()
 
 
+@pytest.mark.calendar
 def test_log_in_the_future_is_refused(member, project):
     item = ToilItemFactory(project=project)
     with pytest.raises(ValidationError) as error:
-        services.time_log_create(actor=member, item=item, minutes=10, logged_on=timezone.localdate() + timedelta(days=1))
+        services.time_log_create(actor=member, item=item, minutes=10, logged_on=clock.today() + timedelta(days=1))
     assert "logged_on" in error.value.message_dict
     assert not TimeLog.objects.exists()
 

@@ -2,8 +2,8 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, ProjectFactory, TimeLogFactory, ToilItemFactory
 from toil.models import TimeLog, ToilItem
@@ -127,13 +127,14 @@ def test_outsider_cannot_edit(outsider, project):
     assert item.title == "Old"
 
 
+@pytest.mark.calendar
 def test_move_by_htmx_returns_the_card_in_its_new_status(member, project):
     item = ToilItemFactory(project=project)
     response = client_for(member).post(f"/toil/items/{item.pk}/move/", {"status": "automated"}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert response.status_code == 200 and 'data-status="automated"' in html and "<html" not in html
     item.refresh_from_db()
-    assert item.status == "automated" and item.finished_on == timezone.localdate()
+    assert item.status == "automated" and item.finished_on == clock.today()
 
 
 def test_move_without_htmx_redirects_back(member, project):
@@ -159,6 +160,7 @@ def test_outsider_cannot_move(outsider, project):
     assert item.status == "identified"
 
 
+@pytest.mark.calendar
 def test_quick_log_from_the_board(member, project):
     item = ToilItemFactory(project=project)
     response = client_for(member).post(
@@ -167,13 +169,14 @@ def test_quick_log_from_the_board(member, project):
     assert response.status_code == 200
     assert "30 min logged in 30 days" in response.content.decode()
     log = TimeLog.objects.get()
-    assert (log.user, log.minutes, log.logged_on) == (member, 30, timezone.localdate())
+    assert (log.user, log.minutes, log.logged_on) == (member, 30, clock.today())
 
 
+@pytest.mark.calendar
 def test_log_form_errors_stay_next_to_the_field(member, project):
     item = ToilItemFactory(project=project)
     client = client_for(member)
-    future = (timezone.localdate() + timedelta(days=2)).isoformat()
+    future = (clock.today() + timedelta(days=2)).isoformat()
     negative = client.post(f"/toil/items/{item.pk}/log/", {"minutes": "-10"})
     in_future = client.post(f"/toil/items/{item.pk}/log/", {"minutes": "10", "logged_on": future})
     assert negative.status_code == in_future.status_code == 400
@@ -207,8 +210,9 @@ def test_team_and_managers_see_who_logged_others_see_totals(member, outsider, ma
         assert (member.get_full_name() in html) is sees_names, user
 
 
+@pytest.mark.calendar
 def test_item_page_shows_before_and_after(member, project):
-    today = timezone.localdate()
+    today = clock.today()
     item = ToilItemFactory(project=project, status="automated", finished_on=today - timedelta(days=10))
     TimeLogFactory(item=item, user=member, logged_on=today - timedelta(days=15), minutes=600)
     html = client_for(member).get(f"/toil/items/{item.pk}/").content.decode()
@@ -221,11 +225,12 @@ def test_team_page_shows_the_toil_share(member, team):
     assert f'id="toil-share-data-{team.pk}"' in html
 
 
+@pytest.mark.calendar
 def test_project_panel_tag(member, project):
     from django.template import Context, Template
 
     item = ToilItemFactory(project=project)
-    TimeLogFactory(item=item, logged_on=timezone.localdate(), minutes=90)
+    TimeLogFactory(item=item, logged_on=clock.today(), minutes=90)
     html = Template("{% load toil_tags %}{% toil_project_panel project %}").render(Context({"project": project}))
     assert "open items" in html and "1.5" in html and f"/projects/{project.slug}/toil/" in html
 
@@ -246,11 +251,12 @@ def test_board_query_count_is_bounded(member, project, size, django_assert_max_n
     assert response.status_code == 200
 
 
+@pytest.mark.calendar
 @pytest.mark.parametrize("size", [5, 300])
 def test_item_page_query_count_is_bounded(member, project, size, django_assert_max_num_queries):
-    item = ToilItemFactory(project=project, status="automated", finished_on=timezone.localdate())
+    item = ToilItemFactory(project=project, status="automated", finished_on=clock.today())
     TimeLog.objects.bulk_create(
-        TimeLog(item=item, user=member, logged_by=member, logged_on=timezone.localdate() - timedelta(days=n % 60), minutes=5)
+        TimeLog(item=item, user=member, logged_by=member, logged_on=clock.today() - timedelta(days=n % 60), minutes=5)
         for n in range(size)
     )
     client = client_for(member)

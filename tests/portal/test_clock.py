@@ -1,0 +1,133 @@
+"""The one clock: domain code reads no other, it starts where PORTAL_TODAY says and runs on, days are cut in
+TIME_ZONE, and the processes the tests start share it."""
+import os
+import re
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from portal import portfolio
+from projects import clock
+
+ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = ("portal", "projects", "adr", "toil")
+
+# What reads the real clock, or makes the database read it, instead of projects.clock.
+DIRECT_READS = re.compile(
+    r"timezone\.now\b|timezone\.localdate\(|timezone\.localtime\(\)|date\.today\(|datetime\.(?:now|today|utcnow)\("
+    r"|\btime\.time\(|(?-i:\bNow\(\))|(?<!Clock)DateTimeField\(.*auto_now"
+    r"|(?<![\w.])now\(\)|\bcurrent_(?:date|timestamp|time)\b|\blocaltimestamp\b",
+    re.IGNORECASE,
+)
+TEMPLATE_READS = re.compile(r"{%\s*now\b|\|\s*(?:timesince|timeuntil|naturaltime|naturalday)\b")
+
+# Each exemption: the file, the text of the line, and why the real clock is right there.
+EXEMPT = {
+    ("projects/clock.py", ""): "the one clock itself: it reads real time and shifts it",
+    ("projects/jobs.py", "auto_now_add"): "a pending job's time only orders the retry queue: nothing shows or computes it",
+}
+
+
+def violations(path: Path, text: str, pattern: re.Pattern) -> list[str]:
+    relative = path.relative_to(ROOT).as_posix()
+    found = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = pattern.search(line)
+        if match and not any(relative == file and needle in line for file, needle in EXEMPT):
+            found.append(f"{relative}:{number}: {line.strip()}")
+    return found
+
+
+def domain_sources():
+    for app in DOMAIN:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_domain_code_reads_only_the_one_clock():
+    found = [line for path in domain_sources() for line in violations(path, path.read_text(), DIRECT_READS)]
+    assert found == [], "read projects.clock instead:\n" + "\n".join(found)
+
+
+def test_templates_measure_time_with_the_one_clock():
+    found = [
+        line for path in sorted((ROOT / "templates").rglob("*.html")) for line in violations(path, path.read_text(), TEMPLATE_READS)
+    ]
+    assert found == [], "use the age filter (adr_tags) or a value computed from projects.clock:\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("line", [
+    "    today = timezone.localdate()",
+    "    started = timezone.now()",
+    "    default=timezone.now,",
+    "    return date.today()",
+    "    moment = datetime.now(tz=UTC)",
+    '    created = models.DateTimeField(_("created"), auto_now_add=True)',
+    "    WHERE month < date_trunc('month', now())",
+    "    WHERE realized_on <= CURRENT_DATE",
+    "    .annotate(at=Now())",
+])
+def test_the_source_check_catches_a_direct_read(line):
+    assert violations(ROOT / "adr" / "services.py", line, DIRECT_READS)
+
+
+def test_the_source_check_catches_template_time():
+    assert violations(ROOT / "templates" / "x.html", "{{ adr.created_at|timesince }}", TEMPLATE_READS)
+    assert violations(ROOT / "templates" / "x.html", '{% now "Y" %}', TEMPLATE_READS)
+
+
+def test_a_day_starts_the_clock_at_midnight_in_the_time_zone(settings, set_clock):
+    settings.TIME_ZONE = "Europe/Paris"
+    set_clock("2027-03-01")
+    assert clock.today() == date(2027, 3, 1)
+    assert clock.now().astimezone(timezone.UTC).date() == date(2027, 2, 28)  # 23:00 UTC the day before
+
+
+def test_half_past_midnight_on_the_first_in_paris_is_the_new_month(settings, set_clock):
+    settings.TIME_ZONE = "Europe/Paris"
+    set_clock("2027-01-01T00:30")
+    assert clock.today() == date(2027, 1, 1)
+    assert portfolio.trailing_window() == (date(2026, 10, 1), date(2027, 1, 1))
+
+
+def test_the_same_instant_in_utc_is_still_the_old_month(settings, set_clock):
+    settings.TIME_ZONE = "UTC"
+    set_clock("2026-12-31T23:30")
+    assert clock.today() == date(2026, 12, 31)
+    assert portfolio.trailing_window() == (date(2026, 9, 1), date(2026, 12, 1))
+
+
+def test_the_clock_runs_on_from_its_start(settings, set_clock):
+    settings.TIME_ZONE = "UTC"
+    set_clock("2028-02-29T23:00")
+    # The clock started an hour and a half ago (real time): it now reads half past midnight, 1 March.
+    os.environ[clock.STARTED_VARIABLE] = repr(time.time() - 5400)
+    clock.restart()
+    assert clock.now() >= datetime(2028, 3, 1, 0, 30, tzinfo=timezone.UTC)
+    assert clock.today() == date(2028, 3, 1)
+
+
+def test_a_malformed_start_is_refused_with_the_expected_form():
+    with pytest.raises(ValueError, match="YYYY-MM-DD"):
+        clock.parse_start("01/12/2026")
+
+
+@pytest.mark.calendar
+def test_a_process_the_tests_start_reads_the_same_day():
+    """The run's PORTAL_TODAY reaches a new process (a server, a worker) through the environment."""
+    script = "import django; django.setup(); from projects import clock; print(clock.today().isoformat())"
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings_test"}
+    output = subprocess.run([sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True, check=True)
+    assert output.stdout.strip().splitlines()[-1] == clock.today().isoformat()
+
+
+@pytest.mark.calendar
+def test_the_suite_runs_on_the_chosen_day():
+    chosen = clock.parse_start(os.environ[clock.ENVIRONMENT_VARIABLE])
+    assert timedelta(0) <= clock.now() - chosen < timedelta(days=1)
