@@ -10,7 +10,7 @@ PORTAL_TODAY_STARTED, so the processes a test run starts (servers, workers) keep
 without it, a process starts the clock when it first reads it.
 """
 import os
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 from django.core.exceptions import ImproperlyConfigured
@@ -59,8 +59,3 @@ def now() -> datetime:
 def today() -> date:
     """The current day on the wall clock of the portal's TIME_ZONE."""
     return timezone.localtime(now(), timezone.get_default_timezone()).date()
-
-
-def start_of_day(day: date) -> datetime:
-    """Midnight of `day` in the portal's TIME_ZONE, as an aware instant."""
-    return timezone.make_aware(datetime.combine(day, time.min), timezone.get_default_timezone())

@@ -26,7 +26,9 @@ DIRECT_READS = re.compile(
 )
 TEMPLATE_READS = re.compile(r"{%\s*now\b|\|\s*(?:timesince|timeuntil|naturaltime|naturalday)\b")
 
-# Each exemption: the file, the text of the line, and why the real clock is right there.
+# Each exemption: the file, the text of the line, and why the real clock is right there. Real time is also
+# right, outside this source, for django-pghistory's event times (written by the database's triggers),
+# sessions, login lock-outs (django-axes) and signed links.
 EXEMPT = {
     ("projects/clock.py", ""): "the one clock itself: it reads real time and shifts it",
     ("projects/jobs.py", "auto_now_add"): "a pending job's time only orders the retry queue: nothing shows or computes it",
