@@ -79,10 +79,11 @@ def trailing_window(today: date | None = None) -> tuple[date, date]:
 
 
 def _zombie_expression():
-    """Retired, with a live cost dated after the retirement day (UTC), as in the decommission watch."""
+    """Retired, with a live cost dated after the retirement day (TIME_ZONE; FOCUS rows by their UTC billing
+    day), as in the decommission watch."""
     # The retirement day comes from the outer row: joining the project again inside would scan it per row.
     retired_on = TruncDate(
-        ExpressionWrapper(OuterRef("phase_changed_at"), output_field=DateTimeField()), tzinfo=timezone.UTC
+        ExpressionWrapper(OuterRef("phase_changed_at"), output_field=DateTimeField()), tzinfo=timezone.get_default_timezone()
     )
     later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True, incurred_on__gt=retired_on)
     later_row = FocusRow.objects.filter(

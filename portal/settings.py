@@ -219,11 +219,13 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Beat runs on the portal's wall clock; nightly jobs run after 03:00, outside the hour that daylight
+# saving skips or repeats.
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
-    "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=2, minute=15)},
-    "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=2, minute=30)},
+    "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=3, minute=15)},
+    "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=3, minute=30)},
     # Jobs recorded while Redis was down (projects.jobs.PendingJob) are sent again once it is back.
     "requeue-pending-jobs": {"task": "portal.tasks.requeue_pending_jobs", "schedule": timedelta(minutes=10)},
 

@@ -12,8 +12,11 @@ without it, a process starts the clock when it first reads it.
 import os
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.utils import timezone
 
 ENVIRONMENT_VARIABLE = "PORTAL_TODAY"
@@ -21,34 +24,33 @@ STARTED_VARIABLE = "PORTAL_TODAY_STARTED"
 FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d")
 
 
-def parse_start(value: str) -> datetime:
-    """The instant `YYYY-MM-DD` (midnight) or `YYYY-MM-DDTHH:MM` names, on the wall clock of TIME_ZONE."""
+def parse_start(value: str, zone: str | None = None) -> datetime:
+    """The instant `YYYY-MM-DD` (midnight) or `YYYY-MM-DDTHH:MM` names on the wall clock of `zone`
+    (default: TIME_ZONE)."""
     for pattern in FORMATS:
         try:
             wall = datetime.strptime(value.strip(), pattern)
         except ValueError:
             continue
-        return timezone.make_aware(wall, timezone.get_default_timezone())
+        return timezone.make_aware(wall, ZoneInfo(zone or settings.TIME_ZONE))
     raise ValueError(f"{value!r} is not a day (YYYY-MM-DD) or a day and time (YYYY-MM-DDTHH:MM).")
 
 
 @cache
+def _offset_for(value: str, started: str, zone: str) -> timedelta:
+    try:
+        start = parse_start(value, zone)
+        real_start = datetime.fromtimestamp(float(started), tz=UTC) if started else timezone.now()
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{ENVIRONMENT_VARIABLE}={value!r}, {STARTED_VARIABLE}={started!r}: {error}") from error
+    return start - real_start
+
+
 def _offset() -> timedelta:
     value = os.environ.get(ENVIRONMENT_VARIABLE, "").strip()
     if not value:
         return timedelta(0)
-    try:
-        start = parse_start(value)
-    except ValueError as error:
-        raise ImproperlyConfigured(f"{ENVIRONMENT_VARIABLE}: {error}") from error
-    started = os.environ.get(STARTED_VARIABLE)
-    real_start = datetime.fromtimestamp(float(started), tz=UTC) if started else timezone.now()
-    return start - real_start
-
-
-def restart() -> None:
-    """Read PORTAL_TODAY again (after a change of the variable or of TIME_ZONE)."""
-    _offset.cache_clear()
+    return _offset_for(value, os.environ.get(STARTED_VARIABLE, "").strip(), settings.TIME_ZONE)
 
 
 def now() -> datetime:
@@ -56,6 +58,23 @@ def now() -> datetime:
     return timezone.now() + _offset()
 
 
+def day_of(moment: datetime) -> date:
+    """The day an instant falls on, on the wall clock of the portal's TIME_ZONE."""
+    return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
+
+
 def today() -> date:
     """The current day on the wall clock of the portal's TIME_ZONE."""
-    return timezone.localtime(now(), timezone.get_default_timezone()).date()
+    return day_of(now())
+
+
+class DateTimeField(models.DateTimeField):
+    """A date-time field whose `auto_now` and `auto_now_add` read this clock, since pages show and rules
+    compare these times."""
+
+    def pre_save(self, model_instance, add):
+        if self.auto_now or (self.auto_now_add and add):
+            value = now()
+            setattr(model_instance, self.attname, value)
+            return value
+        return super().pre_save(model_instance, add)

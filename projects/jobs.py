@@ -10,6 +10,8 @@ import logging
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from projects import clock
+
 logger = logging.getLogger(__name__)
 
 
@@ -18,7 +20,7 @@ class PendingJob(models.Model):
 
     task_name = models.CharField(_("task"), max_length=200)
     args = models.JSONField(_("arguments"), default=list, blank=True)
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("recorded at"), auto_now_add=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=1)
     last_error = models.TextField(_("last error"), blank=True)
 

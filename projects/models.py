@@ -17,21 +17,9 @@ from projects import clock
 MANAGERS_GROUP = "Managers"
 
 
-class ClockDateTimeField(models.DateTimeField):
-    """`auto_now` and `auto_now_add` that read the one clock (projects.clock), since pages show and rules
-    compare these times."""
-
-    def pre_save(self, model_instance, add):
-        if self.auto_now or (self.auto_now_add and add):
-            value = clock.now()
-            setattr(model_instance, self.attname, value)
-            return value
-        return super().pre_save(model_instance, add)
-
-
 class TimeStampedModel(models.Model):
-    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
-    updated_at = ClockDateTimeField(_("updated"), auto_now=True)
+    created_at = clock.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = clock.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         abstract = True

@@ -25,12 +25,11 @@ def pytest_configure(config):
     environment, in every process the tests start."""
     from projects import clock
 
-    value = config.getoption("--today") or os.environ.get(clock.ENVIRONMENT_VARIABLE) or DEFAULT_TODAY
+    value = (config.getoption("--today") or os.environ.get(clock.ENVIRONMENT_VARIABLE) or DEFAULT_TODAY).strip()
     if not any(_parses(value, pattern) for pattern in clock.FORMATS):
         raise pytest.UsageError(f"--today={value}: give a day (YYYY-MM-DD) or a day and time (YYYY-MM-DDTHH:MM).")
     os.environ[clock.ENVIRONMENT_VARIABLE] = value
     os.environ[clock.STARTED_VARIABLE] = repr(time.time())
-    clock.restart()
 
 
 def pytest_report_header(config):
@@ -43,8 +42,8 @@ def pytest_report_header(config):
 
 @pytest.fixture
 def set_clock():
-    """Move the one clock for one test: `set_clock("2027-01-01T00:30")` (wall clock of TIME_ZONE; set the
-    zone first). The run's clock comes back afterwards."""
+    """Move the one clock for one test: `set_clock("2027-01-01T00:30")`, a wall-clock time in TIME_ZONE.
+    The run's clock comes back afterwards."""
     from projects import clock
 
     saved = {name: os.environ.get(name) for name in (clock.ENVIRONMENT_VARIABLE, clock.STARTED_VARIABLE)}
@@ -52,7 +51,6 @@ def set_clock():
     def move(value: str) -> None:
         os.environ[clock.ENVIRONMENT_VARIABLE] = value
         os.environ[clock.STARTED_VARIABLE] = repr(time.time())
-        clock.restart()
 
     yield move
     for name, value in saved.items():
@@ -60,7 +58,6 @@ def set_clock():
             os.environ.pop(name, None)
         else:
             os.environ[name] = value
-    clock.restart()
 
 
 def _parses(value: str, pattern: str) -> bool:

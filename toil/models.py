@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from adr.models import REMEDIATION_FINISHED
-from projects.models import ClockDateTimeField, Project, TimeStampedModel
+from projects import clock
+from projects.models import Project, TimeStampedModel
 
 # Average occurrences in a month of 52 weeks / 12, five working days a week.
 OCCURRENCES_PER_MONTH = {
@@ -151,7 +152,7 @@ class TimeLog(models.Model):
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("logged by")
     )
-    created_at = ClockDateTimeField(_("created"), auto_now_add=True)
+    created_at = clock.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["-logged_on", "-pk"]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.db import transaction
 
+from projects import clock
 from projects.decommission import evidence, services
 from projects.decommission.models import ChecklistItem, DecommissionEvent, DecommissionRequest
 from projects.ledger.models import CostEntry
@@ -49,7 +50,7 @@ def seed() -> None:
             reason="Replaced by **churn prediction**; it still costs 3.6 k€ a month for a few dashboards nobody opens.",
         )
         CostEntry.objects.get_or_create(
-            project=legacy, incurred_on=legacy.phase_changed_at.date() + timedelta(days=40), category=CostEntry.Category.CLOUD,
+            project=legacy, incurred_on=clock.day_of(legacy.phase_changed_at) + timedelta(days=40), category=CostEntry.Category.CLOUD,
             description="Storage bucket left behind",
             defaults={"amount": Decimal("84.20"), "currency": "EUR", "created_by": maria},
         )

@@ -39,7 +39,7 @@ def snapshot(project: Project) -> dict:
 def phase_history(project: Project) -> dict:
     rows = [
         [
-            change.changed_at.date().isoformat(),
+            clock.day_of(change.changed_at).isoformat(),
             f"{change.get_from_phase_display()} → {change.get_to_phase_display()}" if change.from_phase else change.get_to_phase_display(),
             change.changed_by.get_full_name() or change.changed_by.username,
             change.reason,

@@ -8,7 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from projects.models import ClockDateTimeField, Phase, Project, TimeStampedModel
+from projects import clock
+from projects.models import Phase, Project, TimeStampedModel
 
 
 DEFAULT_CHECKLIST = [
@@ -164,7 +165,7 @@ class DecommissionEvent(models.Model):
     request = models.ForeignKey(DecommissionRequest, on_delete=models.CASCADE, related_name="timeline", verbose_name=_("request"))
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by"))
-    at = ClockDateTimeField(_("at"), auto_now_add=True)
+    at = clock.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
-from projects import permissions
+from projects import clock, permissions
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
 from projects.ledger.services import add_months, month_start
@@ -71,26 +71,32 @@ def zombie_costs(project: Project) -> list[ZombieCost]:
         for entry in CostEntry.objects.filter(project=project, voided_at__isnull=True, incurred_on__gt=retired_on)
     ]
     rows = [
-        ZombieCost(row.charge_period_start.date(), row.effective_cost, row.currency, row.service_name or row.resource_id)
-        for row in _live_focus_rows().filter(project=project, charge_period_start__date__gt=retired_on)
+        ZombieCost(row.charge_period_start.astimezone(timezone.UTC).date(), row.effective_cost, row.currency, row.service_name or row.resource_id)
+        for row in _live_focus_rows().filter(project=project).alias(day=_billing_day()).filter(day__gt=retired_on)
     ]
     return sorted(entries + rows, key=lambda cost: cost.day)
 
 
+def _billing_day() -> TruncDate:
+    """The day of a FOCUS row's charge: billing periods are UTC days."""
+    return TruncDate("charge_period_start", tzinfo=timezone.UTC)
+
+
 def retirement_date(project: Project) -> date | None:
+    """The day the project was retired, in the portal's TIME_ZONE (the day costs are entered in)."""
     if project.phase != Phase.RETIRED or project.phase_changed_at is None:
         return None
-    return project.phase_changed_at.astimezone(timezone.UTC).date()
+    return clock.day_of(project.phase_changed_at)
 
 
 def zombie_project_ids() -> set[int]:
     """Retired projects with a cost dated after their retirement, in one query."""
-    retired_on = TruncDate("project__phase_changed_at", tzinfo=timezone.UTC)
+    retired_on = TruncDate("project__phase_changed_at", tzinfo=timezone.get_default_timezone())
     later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True).alias(retired_on=retired_on).filter(
         incurred_on__gt=F("retired_on")
     )
     later_row = _live_focus_rows().filter(project=OuterRef("pk")).alias(
-        retired_on=retired_on, day=TruncDate("charge_period_start", tzinfo=timezone.UTC)
+        retired_on=retired_on, day=_billing_day()
     ).filter(day__gt=F("retired_on"))
     return set(
         Project.objects.filter(phase=Phase.RETIRED, phase_changed_at__isnull=False)

@@ -43,7 +43,7 @@ def test_member_creates_a_token_uses_it_and_revokes_it(page, login, live_server)
     assert secret.startswith("mlp_")
     screenshot(page, "api-token-created")
     # A reload reads the tokens page: it sends the form no second time, and the secret is gone.
-    assert page.url == f"{live_server.url}/accounts/tokens/"
+    expect(page).to_have_url(f"{live_server.url}/accounts/tokens/")
     page.reload()
     expect(page.get_by_text("Copy it now: it is shown only this once.")).not_to_be_visible()
     expect(page.get_by_role("row", name="Cost export pipeline")).to_have_count(1)

@@ -52,9 +52,8 @@ def test_underwater_project_is_decommissioned_and_watched(session, live_server):
 
     ken.goto(request_url)
     items = ken.locator("#checklist li.list-group-item")
-    count = items.count()
-    assert count == 7
-    for index in range(count):
+    expect(items).to_have_count(7)
+    for index in range(7):
         item = ken.locator("#checklist li.list-group-item").nth(index)
         if index == 1:
             item.get_by_label("Status").select_option("not_relevant")

@@ -5,7 +5,7 @@ import re
 import subprocess
 import sys
 import time
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,8 +19,8 @@ DOMAIN = ("portal", "projects", "adr", "toil")
 
 # What reads the real clock, or makes the database read it, instead of projects.clock.
 DIRECT_READS = re.compile(
-    r"timezone\.now\b|timezone\.localdate\(|timezone\.localtime\(\)|date\.today\(|datetime\.(?:now|today|utcnow)\("
-    r"|\btime\.time\(|(?-i:\bNow\(\))|(?<!Clock)DateTimeField\(.*auto_now"
+    r"timezone\.now\b|\blocaldate\b|timezone\.localtime\(\)|\bdate\.today\b|datetime\.(?:now|today|utcnow)\b"
+    r"|\btime\.time\(|(?-i:\bNow\(\))|(?<!clock\.)DateTimeField\(.*auto_now"
     r"|(?<![\w.])now\(\)|\bcurrent_(?:date|timestamp|time)\b|\blocaltimestamp\b",
     re.IGNORECASE,
 )
@@ -31,7 +31,6 @@ TEMPLATE_READS = re.compile(r"{%\s*now\b|\|\s*(?:timesince|timeuntil|naturaltime
 # sessions, login lock-outs (django-axes) and signed links.
 EXEMPT = {
     ("projects/clock.py", ""): "the one clock itself: it reads real time and shifts it",
-    ("projects/jobs.py", "auto_now_add"): "a pending job's time only orders the retry queue: nothing shows or computes it",
 }
 
 
@@ -68,6 +67,8 @@ def test_templates_measure_time_with_the_one_clock():
     "    today = timezone.localdate()",
     "    started = timezone.now()",
     "    default=timezone.now,",
+    "    initial=timezone.localdate,",
+    "from django.utils.timezone import localdate",
     "    return date.today()",
     "    moment = datetime.now(tz=UTC)",
     '    created = models.DateTimeField(_("created"), auto_now_add=True)',
@@ -88,7 +89,7 @@ def test_a_day_starts_the_clock_at_midnight_in_the_time_zone(settings, set_clock
     settings.TIME_ZONE = "Europe/Paris"
     set_clock("2027-03-01")
     assert clock.today() == date(2027, 3, 1)
-    assert clock.now().astimezone(timezone.UTC).date() == date(2027, 2, 28)  # 23:00 UTC the day before
+    assert clock.now().astimezone(UTC).date() == date(2027, 2, 28)  # 23:00 UTC the day before
 
 
 def test_half_past_midnight_on_the_first_in_paris_is_the_new_month(settings, set_clock):
@@ -110,8 +111,7 @@ def test_the_clock_runs_on_from_its_start(settings, set_clock):
     set_clock("2028-02-29T23:00")
     # The clock started an hour and a half ago (real time): it now reads half past midnight, 1 March.
     os.environ[clock.STARTED_VARIABLE] = repr(time.time() - 5400)
-    clock.restart()
-    assert clock.now() >= datetime(2028, 3, 1, 0, 30, tzinfo=timezone.UTC)
+    assert clock.now() >= datetime(2028, 3, 1, 0, 30, tzinfo=UTC)
     assert clock.today() == date(2028, 3, 1)
 
 
@@ -133,3 +133,32 @@ def test_a_process_the_tests_start_reads_the_same_day():
 def test_the_suite_runs_on_the_chosen_day():
     chosen = clock.parse_start(os.environ[clock.ENVIRONMENT_VARIABLE])
     assert timedelta(0) <= clock.now() - chosen < timedelta(days=1)
+
+
+@pytest.mark.django_db
+def test_records_are_stamped_by_the_one_clock(settings, set_clock):
+    from tests.factories import TeamFactory
+
+    settings.TIME_ZONE = "Europe/Paris"
+    set_clock("2030-05-05T00:15")
+    team = TeamFactory()
+    assert clock.day_of(team.created_at) == date(2030, 5, 5)
+    assert team.created_at.astimezone(UTC).date() == date(2030, 5, 4)
+
+
+@pytest.mark.django_db
+def test_a_project_retired_after_midnight_in_paris_has_that_day_as_its_retirement_day(settings, set_clock):
+    from projects.decommission.selectors import retirement_date, zombie_costs, zombie_project_ids
+    from projects.models import Phase, Project
+    from tests.factories import CostEntryFactory, ProjectFactory
+
+    settings.TIME_ZONE = "Europe/Paris"
+    set_clock("2027-01-01T00:30")
+    project = ProjectFactory()
+    Project.objects.filter(pk=project.pk).update(phase=Phase.RETIRED, phase_changed_at=clock.now())
+    project.refresh_from_db()
+    CostEntryFactory(project=project, incurred_on=date(2027, 1, 1))  # the last bill, on the retirement day
+    assert retirement_date(project) == date(2027, 1, 1)
+    assert zombie_costs(project) == [] and project.pk not in zombie_project_ids()
+    CostEntryFactory(project=project, incurred_on=date(2027, 1, 2))
+    assert [cost.day for cost in zombie_costs(project)] == [date(2027, 1, 2)] and project.pk in zombie_project_ids()
