@@ -323,9 +323,11 @@ def test_stale_proposals_are_listed_on_decisions_and_in_the_home_panel(adr, memb
     from django.template import Context, Template
 
     Adr.objects.filter(pk=adr.pk).update(created_at=clock.now() - timedelta(days=20))
-    assert "Waiting for review for too long" in client_for(member).get("/decisions/").content.decode()
+    page = client_for(member).get("/decisions/").content.decode()
+    assert "Waiting for review for too long" in page
+    assert "proposed 2\xa0weeks, 6\xa0days ago" in page  # by the portal's clock, not the machine's
     html = Template("{% load adr_tags %}{% adr_stale_panel %}").render(Context({}))
-    assert "Use batch scoring" in html
+    assert "Use batch scoring" in html and "proposed 2\xa0weeks, 6\xa0days ago" in html
 
 
 def test_beat_schedules_the_weekly_reminder(settings):
