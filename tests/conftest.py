@@ -1,7 +1,6 @@
 """Shared fixtures: the roles of the portal, each as a logged-in client; the day the suite runs on."""
 import os
 import time
-from datetime import datetime
 
 import pytest
 from django.test import Client
@@ -26,8 +25,10 @@ def pytest_configure(config):
     from projects import clock
 
     value = (config.getoption("--today") or os.environ.get(clock.ENVIRONMENT_VARIABLE) or DEFAULT_TODAY).strip()
-    if not any(_parses(value, pattern) for pattern in clock.FORMATS):
-        raise pytest.UsageError(f"--today={value}: give a day (YYYY-MM-DD) or a day and time (YYYY-MM-DDTHH:MM).")
+    try:
+        clock.parse_start(value, "UTC")  # the form only: the zone is read when the clock is
+    except ValueError as error:
+        raise pytest.UsageError(f"--today: {error}") from error
     os.environ[clock.ENVIRONMENT_VARIABLE] = value
     os.environ[clock.STARTED_VARIABLE] = repr(time.time())
 
@@ -41,31 +42,16 @@ def pytest_report_header(config):
 
 
 @pytest.fixture
-def set_clock():
+def set_clock(monkeypatch):
     """Move the one clock for one test: `set_clock("2027-01-01T00:30")`, a wall-clock time in TIME_ZONE.
-    The run's clock comes back afterwards."""
+    The clock reads the environment on every call, so the run's clock comes back with it afterwards."""
     from projects import clock
 
-    saved = {name: os.environ.get(name) for name in (clock.ENVIRONMENT_VARIABLE, clock.STARTED_VARIABLE)}
-
     def move(value: str) -> None:
-        os.environ[clock.ENVIRONMENT_VARIABLE] = value
-        os.environ[clock.STARTED_VARIABLE] = repr(time.time())
+        monkeypatch.setenv(clock.ENVIRONMENT_VARIABLE, value)
+        monkeypatch.setenv(clock.STARTED_VARIABLE, repr(time.time()))
 
-    yield move
-    for name, value in saved.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
-
-
-def _parses(value: str, pattern: str) -> bool:
-    try:
-        datetime.strptime(value, pattern)
-    except ValueError:
-        return False
-    return True
+    return move
 
 
 @pytest.fixture

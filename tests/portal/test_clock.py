@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from django.utils import timezone
 
 from portal import portfolio
 from projects import clock
@@ -106,11 +105,11 @@ def test_the_same_instant_in_utc_is_still_the_old_month(settings, set_clock):
     assert portfolio.trailing_window() == (date(2026, 9, 1), date(2026, 12, 1))
 
 
-def test_the_clock_runs_on_from_its_start(settings, set_clock):
+def test_the_clock_runs_on_from_its_start(settings, set_clock, monkeypatch):
     settings.TIME_ZONE = "UTC"
     set_clock("2028-02-29T23:00")
     # The clock started an hour and a half ago (real time): it now reads half past midnight, 1 March.
-    os.environ[clock.STARTED_VARIABLE] = repr(time.time() - 5400)
+    monkeypatch.setenv(clock.STARTED_VARIABLE, repr(time.time() - 5400))
     assert clock.now() >= datetime(2028, 3, 1, 0, 30, tzinfo=UTC)
     assert clock.today() == date(2028, 3, 1)
 
@@ -118,6 +117,25 @@ def test_the_clock_runs_on_from_its_start(settings, set_clock):
 def test_a_malformed_start_is_refused_with_the_expected_form():
     with pytest.raises(ValueError, match="YYYY-MM-DD"):
         clock.parse_start("01/12/2026")
+
+
+@pytest.mark.parametrize(("today", "started"), [("01/12/2026", "1700000000"), ("2026-12-01", "yesterday")])
+def test_a_malformed_environment_stops_the_clock_with_its_names(monkeypatch, today, started):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv(clock.ENVIRONMENT_VARIABLE, today)
+    monkeypatch.setenv(clock.STARTED_VARIABLE, started)
+    with pytest.raises(ImproperlyConfigured, match="PORTAL_TODAY"):
+        clock.now()
+
+
+def test_a_malformed_today_option_stops_pytest_before_any_test():
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--today=01/12/2026", "--collect-only", "-q", "tests/portal/test_clock.py"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert run.returncode == pytest.ExitCode.USAGE_ERROR
+    assert "--today:" in run.stderr and "YYYY-MM-DD" in run.stderr
 
 
 @pytest.mark.calendar
