@@ -50,7 +50,8 @@ class AdrSummaryOut(Schema):
     code: str
     title: str
     status: AdrStatus
-    decided_on: date | None
+    decided_on: date | None = Field(..., description="The decision's date as its author wrote it; without one, the day of its review.")
+    accepted_on: date | None = Field(..., description="The day a review accepted it; null when no review did.")
     author: str
     tags: list[str]
     decision_makers: list[str] = Field(..., description="Portal users (usernames), then people outside the portal as written.")

@@ -5,6 +5,7 @@ from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
 from adr.models import PLACEMENT_QUESTIONS, Adr, Cell, Review
+from adr.services import LINK_FIELDS, LIST_FIELDS, PEOPLE_FIELDS, TEXT_FIELDS
 
 
 class CommaListField(forms.CharField):
@@ -48,6 +49,8 @@ class AdrForm(forms.Form):
     reason = forms.CharField(label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the decision is accepted."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Set while an edit conflict is being resolved: the version the editor started from.
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     OPTION_KEYS = ("title", "description", "good", "neutral", "bad")
 
@@ -77,9 +80,59 @@ class AdrForm(forms.Form):
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("version", None)
+        data.pop("base_version", None)
         data.pop("reason", None)
         data["options"] = self.options_from_data()
         return data
+
+
+def _plain_option(option: dict) -> dict:
+    return {
+        "title": str(option.get("title", "")).strip(), "description": str(option.get("description", "")).strip(),
+        **{kind: [str(point).strip() for point in option.get(kind, []) if str(point).strip()] for kind in ("good", "neutral", "bad")},
+    }
+
+
+def content_of(fields: dict) -> dict:
+    """A record's editable fields, given as the editor holds them (users, records, a date), in the plain
+    shape of `services.adr_content`, so the saved version and an editor's text compare field by field."""
+    options = [_plain_option(option) for option in fields.get("options") or []]
+    return {
+        **{name: (fields.get(name) or "").strip() for name in TEXT_FIELDS},
+        "decided_on": fields["decided_on"].isoformat() if fields.get("decided_on") else None,
+        "options": [option for option in options if any(option.values())],
+        **{name: [item.strip() for item in fields.get(name) or [] if item and item.strip()] for name in LIST_FIELDS},
+        **{name: sorted(user.username for user in fields.get(name) or []) for name in PEOPLE_FIELDS},
+        **{name: sorted(adr.number for adr in fields.get(name) or []) for name in LINK_FIELDS},
+    }
+
+
+class ConflictForm(forms.Form):
+    """After an edit conflict: for each field where the saved version and the editor's differ, which to keep.
+
+    Where only one side changed a field since the editor's version, keeping that change is the default
+    (the other side only holds the value both started from); where both changed it, the editor chooses."""
+
+    THEIRS, MINE = "theirs", "mine"
+    prefix = "keep"
+
+    def __init__(self, data=None, *, conflicts: list[dict]):
+        if data is not None:
+            data = data.copy()
+            for conflict in conflicts:
+                if conflict["default"] and not data.get(self.add_prefix(conflict["field"])):
+                    data[self.add_prefix(conflict["field"])] = conflict["default"]
+        super().__init__(data)
+        for conflict in conflicts:
+            self.fields[conflict["field"]] = forms.ChoiceField(
+                label=conflict["label"], choices=[(self.THEIRS, _("Keep theirs")), (self.MINE, _("Keep mine"))],
+                widget=forms.RadioSelect, initial=conflict["default"],
+                error_messages={"required": _("Both of you changed this field: choose which version to keep.")},
+            )
+
+    def resolved(self, *, theirs: dict, mine: dict) -> dict:
+        """The fields to save: the editor's, with the saved version's where they chose to keep it."""
+        return {**mine, **{name: theirs[name] for name, choice in self.cleaned_data.items() if choice == self.THEIRS}}
 
 
 class ReviewForm(forms.Form):

@@ -6,6 +6,7 @@ import pytest
 
 from adr import services
 from adr.models import Adr, AdrRevision
+from projects import clock
 from tests.api.conftest import api_client, make_token
 from tests.factories import MembershipFactory, UserFactory
 
@@ -150,6 +151,21 @@ def test_status_cannot_be_chosen_on_creation(member_api, project):
 
     assert response.status_code == 201
     assert Adr.objects.get().status == "proposed"
+
+
+def test_a_decision_keeps_its_written_date_and_says_when_it_was_accepted(member_api, project, lead):
+    response = _post(member_api, "/api/v1/projects/churn-model/adrs", {
+        "title": "Score churn nightly", "decided_on": "2026-10-02", "accepted_on": "2026-10-03", "decision_makers": ["member"],
+    })
+    assert response.status_code == 201
+    assert response.json()["accepted_on"] is None, "the day of acceptance is not written by a client"
+
+    services.adr_review(actor=lead, adr=Adr.objects.get(), verdict="accepted", comment="Agreed.")
+
+    detail = member_api.get("/api/v1/projects/churn-model/adrs/1").json()
+    listed = member_api.get("/api/v1/adrs/").json()["items"][0]
+    for body in (detail, listed):
+        assert (body["decided_on"], body["accepted_on"]) == ("2026-10-02", clock.today().isoformat())
 
 
 def test_writing_a_decision_for_another_team_is_forbidden(member_api, other_project):
