@@ -1,6 +1,5 @@
 """The ledger's card on the project page: `{% load ledger_tags %}{% ledger_project_panel project %}`."""
 from django import template
-from django.conf import settings
 
 from projects.ledger import selectors
 
@@ -13,5 +12,4 @@ def ledger_project_panel(project) -> dict:
         "project": project,
         "status": selectors.ledger_status(project),
         "totals": selectors.project_totals(project),
-        "base_currency": settings.PORTAL_BASE_CURRENCY,
     }

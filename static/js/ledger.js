@@ -9,6 +9,7 @@ function drawLedgerChart() {
   canvas.dataset.drawn = "1";
   const data = JSON.parse(source.textContent);
   const labels = canvas.dataset;
+  const money = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: labels.currency });
   const bar = (key, colour) => ({ type: "bar", label: labels[key], data: data[key], backgroundColor: colour, stack: "cost" });
   new Chart(canvas, {
     data: {
@@ -25,8 +26,12 @@ function drawLedgerChart() {
     options: {
       responsive: true,
       animation: false,
+      locale: document.documentElement.lang,
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },
-      plugins: { legend: { position: "bottom" } },
+      plugins: {
+        legend: { position: "bottom" },
+        tooltip: { callbacks: { label: (item) => `${item.dataset.label}: ${money.format(item.parsed.y)}` } },
+      },
     },
   });
 }

@@ -13,6 +13,10 @@ document.addEventListener("DOMContentLoaded", () => {
   const bubbles = read("portfolio-bubbles");
   if (canvas && bubbles) {
     const labels = canvas.dataset;
+    // Whole units in the page's language, as the table beside the chart shows them.
+    const money = new Intl.NumberFormat(document.documentElement.lang, {
+      style: "currency", currency: bubbles.currency, minimumFractionDigits: 0, maximumFractionDigits: 0,
+    });
     let top = 1;
     bubbles.datasets.forEach((dataset) => dataset.data.forEach((point) => { top = Math.max(top, point.x, point.y); }));
     const diagonal = {
@@ -26,6 +30,7 @@ document.addEventListener("DOMContentLoaded", () => {
         animation: false,
         responsive: true,
         maintainAspectRatio: false,
+        locale: document.documentElement.lang,
         scales: {
           x: { beginAtZero: true, max: top * 1.05, title: { display: true, text: `${labels.xLabel} (${bubbles.currency})` } },
           y: { beginAtZero: true, max: top * 1.05, title: { display: true, text: `${labels.yLabel} (${bubbles.currency})` } },
@@ -35,7 +40,7 @@ document.addEventListener("DOMContentLoaded", () => {
           tooltip: {
             filter: (item) => item.raw && item.raw.name !== undefined,
             callbacks: {
-              label: (item) => `${item.raw.name}: ${item.raw.x.toLocaleString()} / ${item.raw.y.toLocaleString()} · ${item.raw.hours} ${labels.toilLabel}`,
+              label: (item) => `${item.raw.name}: ${money.format(item.raw.x)} / ${money.format(item.raw.y)} · ${item.raw.hours} ${labels.toilLabel}`,
             },
           },
         },

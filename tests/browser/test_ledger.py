@@ -40,14 +40,14 @@ def test_manager_imports_focus_file_and_sees_chart_and_unallocated_total(page, l
     worker.join()
     page.get_by_text("Imported", exact=True).wait_for()
     expect(progress).to_have_count(0)
-    expect(page.get_by_test_id("unallocated-total")).to_have_text("42.25 EUR")
+    expect(page.get_by_test_id("unallocated-total")).to_have_text("€42.25")
     screenshot(page, "ledger-home")
 
     page.goto(f"{live_server.url}/projects/fraud-scoring/ledger/")
     expect(page.locator("#ledger-chart")).to_be_visible()
     expect(page.get_by_role("row", name=today.strftime("%b %Y"))).to_be_visible()
     expect(page.get_by_role("row", name=today.strftime("%b %Y"))).to_contain_text("3,615.00")
-    expect(page.get_by_test_id("unallocated")).to_contain_text("42.25 EUR")
+    expect(page.get_by_test_id("unallocated")).to_contain_text("€42.25")
     screenshot(page, "ledger-project")
 
 

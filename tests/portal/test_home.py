@@ -112,7 +112,7 @@ def test_weekly_digest_mails_the_alerts_with_links_to_managers_only(work, manage
     assert member.email not in message.bcc
     assert "3 alert" in message.subject
     assert "Underwater: decommission candidates (2)" in message.body
-    assert "- Churn model: cost 2,700 EUR, value 0 EUR over the trailing window. Request decommissioning: https://portal.example.com/projects/churn-model/decommission/" in message.body
+    assert "- Churn model: cost €2,700, value €0 over the trailing window. Request decommissioning: https://portal.example.com/projects/churn-model/decommission/" in message.body
     assert f"Approve or reject: https://portal.example.com/decommissions/{work['request'].pk}/" in message.body
     assert "https://portal.example.com/portfolio/" in message.body
 
