@@ -2,7 +2,7 @@
 from django.utils.translation import gettext as _
 
 from adr import selectors
-from adr.models import Adr, Cell, Status
+from adr.models import Adr, Status
 from projects.decommission.evidence import register
 from projects.models import Project
 
@@ -11,10 +11,8 @@ from projects.models import Project
 def decision_figures(project: Project) -> dict:
     adrs = Adr.objects.filter(project=project)
     open_decisions = list(adrs.filter(status=Status.PROPOSED).order_by("number"))
-    reckless = list(
-        selectors.placed(adrs.exclude(status=Status.REJECTED)).filter(current_cell=Cell.CONSCIOUS_RECKLESS).order_by("number")
-    )
-    overdue = {adr.pk for adr in selectors.overdue_shortcuts().filter(project=project)}
+    reckless = list(selectors.reckless_in_force(adrs).order_by("number"))
+    overdue = {adr.pk for adr in selectors.overdue_shortcuts(adrs)}
     rows = [[adr.code, adr.title, _("proposed"), ""] for adr in open_decisions] + [
         [adr.code, adr.title, _("conscious and reckless"), _("overdue") if adr.pk in overdue else ""] for adr in reckless
     ]
@@ -23,7 +21,7 @@ def decision_figures(project: Project) -> dict:
         "facts": [
             [_("Decisions recorded"), str(adrs.count())],
             [_("Open (proposed) decisions"), str(len(open_decisions))],
-            [_("Conscious and reckless decisions"), str(len(reckless))],
+            [_("Conscious and reckless decisions in force"), str(len(reckless))],
             [_("Of which overdue"), str(len(overdue))],
         ],
         "table": {"columns": [_("Decision"), _("Title"), _("Why listed"), _("Flag")], "rows": rows},

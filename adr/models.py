@@ -1,4 +1,6 @@
 """Architecture decision records (MADR 4 structure), their revisions, review sign-offs and comments."""
+from datetime import timedelta
+
 import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -32,9 +34,30 @@ def _names() -> ArrayField:
     return ArrayField(models.CharField(max_length=120), blank=True, default=list)
 
 
+# The statuses of a decision in force: rejected, superseded and deprecated decisions are not.
+IN_FORCE = (Status.PROPOSED, Status.ACCEPTED)
+
+
+class AdrQuerySet(models.QuerySet):
+    """The definitions every page, export, email and API answer starts from."""
+
+    def in_force(self) -> "AdrQuerySet":
+        return self.filter(status__in=IN_FORCE)
+
+    def stale(self) -> "AdrQuerySet":
+        """Proposed for longer than settings.ADR_STALE_AFTER_DAYS: still waiting for a review."""
+        return self.filter(stale_q())
+
+
+def stale_q() -> models.Q:
+    """The stale rule as a condition, for counts that filter an aggregate with it."""
+    return models.Q(status=Status.PROPOSED, created_at__lt=clock.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS))
+
+
 @pghistory.track()
 class Adr(TimeStampedModel):
     Status = Status
+    objects = AdrQuerySet.as_manager()
 
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="adrs", verbose_name=_("project"))
     number = models.PositiveIntegerField(_("number"))
@@ -44,6 +67,8 @@ class Adr(TimeStampedModel):
         _("status as written"), max_length=120, blank=True, help_text=_("The status an imported file gave, verbatim.")
     )
     decided_on = models.DateField(_("date"), null=True, blank=True)
+    # The day the review accepted it, kept apart so the date the author wrote stays as written.
+    accepted_on = models.DateField(_("accepted on"), null=True, blank=True, editable=False)
     context = models.TextField(_("context and problem statement"), blank=True, help_text=_("Markdown."))
     drivers = models.TextField(_("decision drivers"), blank=True, help_text=_("Markdown, one driver a bullet."))
     options = models.JSONField(

@@ -4,8 +4,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncQuarter
 
-from adr.models import REMEDIATION_FINISHED, Adr, AdrRevision, Cell, Comment, Placement, Review, Status
-from adr.services import stale_cutoff
+from adr.models import REMEDIATION_FINISHED, Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
 from projects import clock
 from projects.models import Project
 
@@ -20,7 +19,7 @@ def decision_list(*, project: str = "", team: str = "", status: str = "", tag: s
     if team:
         adrs = adrs.filter(project__team__slug=team)
     if status == "stale":
-        adrs = adrs.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
+        adrs = adrs.stale()
     elif status:
         adrs = adrs.filter(status=status)
     if tag:
@@ -74,7 +73,7 @@ def adr_detail(project: Project, number: int) -> Adr:
 
 def stale_adrs() -> QuerySet:
     return (
-        Adr.objects.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
+        Adr.objects.stale()
         .select_related("project", "author")
         .order_by("created_at")
     )
@@ -85,29 +84,36 @@ def project_summary(project: Project) -> dict:
         total=Count("pk"),
         proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
         accepted=Count("pk", filter=Q(status=Status.ACCEPTED)),
-        stale=Count("pk", filter=Q(status=Status.PROPOSED, created_at__lt=stale_cutoff())),
+        stale=Count("pk", filter=stale_q()),
     )
     latest = list(Adr.objects.filter(project=project).order_by("-number").only("number", "title", "status", "project_id")[:5])
     cells = dict(
-        _with_current_placement(Adr.objects.filter(project=project).exclude(status=Status.REJECTED))
+        _with_current_placement(Adr.objects.filter(project=project).in_force())
         .order_by().values_list("current_cell").annotate(total=Count("pk")).values_list("current_cell", "total")
     )
     return {"counts": counts, "latest": latest, "cells": [(value, label, cells.get(value, 0)) for value, label in Cell.choices],
             "unplaced": cells.get(None, 0)}
 
 
-def overdue_shortcuts() -> QuerySet:
-    """Conscious and reckless decisions past their revisit date with remediation still unfinished."""
-    return _overdue(_with_current_placement(Adr.objects.exclude(status=Status.REJECTED))).select_related("project").order_by(
-        "current_revisit_by"
-    )
+def reckless_in_force(adrs: QuerySet | None = None) -> QuerySet:
+    """Decisions in force whose current placement is conscious and reckless: the shortcuts taken on purpose
+    that are still being lived with. Overdue and without remediation start from it."""
+    adrs = Adr.objects.all() if adrs is None else adrs
+    return _with_current_placement(adrs.in_force()).filter(current_cell=Cell.CONSCIOUS_RECKLESS)
 
 
-def _overdue(placed: QuerySet) -> QuerySet:
-    """Past the revisit date while a remediation ticket is unfinished, or while there is none at all."""
-    return placed.filter(current_cell=Cell.CONSCIOUS_RECKLESS, current_revisit_by__lt=clock.today()).filter(
-        Q(has_ticket=False) | Q(has_open_ticket=True)
-    )
+def overdue_shortcuts(adrs: QuerySet | None = None) -> QuerySet:
+    """Reckless decisions in force past their revisit date while a remediation ticket is unfinished, or while
+    there is none at all."""
+    return _overdue(reckless_in_force(adrs)).select_related("project").order_by("current_revisit_by")
+
+
+def is_overdue(adr: Adr) -> bool:
+    return overdue_shortcuts(Adr.objects.filter(pk=adr.pk)).exists()
+
+
+def _overdue(reckless: QuerySet) -> QuerySet:
+    return reckless.filter(current_revisit_by__lt=clock.today()).filter(Q(has_ticket=False) | Q(has_open_ticket=True))
 
 
 def _tickets() -> QuerySet:
@@ -129,15 +135,14 @@ def placed(adrs: QuerySet) -> QuerySet:
 
 
 def no_remediation(adrs: QuerySet | None = None) -> QuerySet:
-    """Conscious and reckless decisions with no remediation ticket yet."""
-    adrs = Adr.objects.exclude(status=Status.REJECTED) if adrs is None else adrs
-    return _with_current_placement(adrs).filter(current_cell=Cell.CONSCIOUS_RECKLESS, has_ticket=False)
+    """Reckless decisions in force with no remediation ticket yet."""
+    return reckless_in_force(adrs).filter(has_ticket=False)
 
 
 def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: str = "", cards_per_cell: int = 12) -> dict:
-    """The 2×2 grid: per cell its count and first cards; plus overdue shortcuts and unplaced decisions.
-    A fixed number of queries whatever the number of decisions."""
-    adrs = Adr.objects.exclude(status__in=[Status.REJECTED])
+    """The 2×2 grid of the decisions in force: per cell its count and first cards; plus overdue shortcuts and
+    unplaced decisions. A fixed number of queries whatever the number of decisions."""
+    adrs = Adr.objects.in_force()
     if team:
         adrs = adrs.filter(project__team__slug=team)
     if project:
@@ -155,7 +160,7 @@ def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: s
     shown = Adr.objects.filter(pk__in=Subquery(ranked.filter(position__lte=cards_per_cell).values("pk")))
     for adr in _with_current_placement(shown).select_related("project").order_by("project__name", "number"):
         cards[adr.current_cell].append(adr)
-    overdue = list(_overdue(placed).select_related("project").order_by("current_revisit_by")[:50])
+    overdue = list(overdue_shortcuts(adrs)[:50])
     unplaced = list(placed.filter(current_cell__isnull=True).select_related("project").order_by("project__name", "number")[:50])
     listed = None
     if cell in Cell.values:

@@ -212,10 +212,13 @@ def adr_review(*, actor: User, adr: Adr, verdict: str, comment: str) -> Review:
         raise ValidationError({"comment": _("Say why, in a sentence or two.")})
     review = Review.objects.create(adr=adr, reviewer=actor, verdict=verdict, comment=comment)
     adr.status, adr.status_as_written = verdict, ""
-    if adr.decided_on is None or verdict == Status.ACCEPTED:
+    # The date the author wrote is the decision's date; without one, the review's day is.
+    if adr.decided_on is None:
         adr.decided_on = clock.today()
+    if verdict == Status.ACCEPTED:
+        adr.accepted_on = clock.today()
     adr.version += 1
-    adr.save(update_fields=["status", "status_as_written", "decided_on", "version", "updated_at"])
+    adr.save(update_fields=["status", "status_as_written", "decided_on", "accepted_on", "version", "updated_at"])
     _snapshot(adr, actor=actor, reason=comment)
     return review
 
@@ -380,16 +383,11 @@ def _link_imported(actor: User, project: Project, imported: list, by_written_num
         revision.save(update_fields=["content"])
 
 
-def stale_cutoff() -> datetime:
-    """Proposed records written before this moment are stale."""
-    return clock.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS)
-
-
 def stale_reminders_send(*, today: date | None = None) -> int:
     """Mail each author and decision-maker of stale proposals once per week; return how many mails went out."""
     today = today or clock.today()
     week = today - timedelta(days=today.weekday())
-    stale = Adr.objects.filter(status=Status.PROPOSED, created_at__lt=stale_cutoff())
+    stale = Adr.objects.stale()
     makers = Adr.decision_makers.through.objects.filter(adr__in=stale).values_list("user_id", "adr_id")
     adr_ids_by_user: dict[int, set[int]] = {}
     for user_id, adr_id in [*stale.values_list("author_id", "pk"), *makers]:

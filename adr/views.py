@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from adr import diff, selectors, services
-from adr.forms import AdrForm, CommentForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm
-from adr.models import REMEDIATION_FINISHED, Adr, Cell, Comment, Status
-from projects import clock, permissions
+from adr.forms import (
+    AdrForm, CommentForm, ConflictForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm, content_of,
+)
+from adr.models import Adr, AdrRevision, Cell, Comment, Status
+from projects import permissions
 from projects.forms import add_service_errors
 from projects.markdown import render_markdown
 from projects.models import Project
@@ -58,10 +60,9 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
     current = placements[-1] if placements else None
     tickets = list(adr.remediation_tickets.order_by("pk"))
     shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
-    unfinished = any(ticket.status not in REMEDIATION_FINISHED for ticket in tickets)
     return {
         "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
-        "overdue": shortcut and current.revisit_by < clock.today() and (unfinished or not tickets),
+        "overdue": shortcut and selectors.is_overdue(adr),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
         # Re-judging starts from the answers given last time.
         "placement_form": extra.pop("placement_form", None) or (
@@ -109,16 +110,42 @@ def adr_new(request, slug: str) -> HttpResponse:
     return render(request, "adr/adr_form.html", _form_context(project, form), status=400)
 
 
-def _initial(adr: Adr) -> dict:
+def _editable(adr: Adr) -> dict:
+    """The record's editable fields as the editor holds them."""
     return {
         **{name: getattr(adr, name) for name in (*services.TEXT_FIELDS, "decided_on", "options", *services.LIST_FIELDS)},
         **{name: list(getattr(adr, name).all()) for name in (*services.PEOPLE_FIELDS, "supersedes", "relates_to")},
-        "version": adr.version,
+    }
+
+
+def _initial(adr: Adr) -> dict:
+    return {**_editable(adr), "version": adr.version}
+
+
+def _conflict(adr: Adr, base_version: int, mine: dict, data=None) -> dict:
+    """The saved record (theirs) beside the editor's fields (mine), for each field where they differ, with
+    the choice between the two: bound to `data` once the editor has chosen."""
+    revisions = {
+        revision.version: revision
+        for revision in AdrRevision.objects.filter(adr=adr, version__in=[base_version, adr.version]).select_related("changed_by")
+    }
+    base = revisions[base_version].content if base_version in revisions else None
+    found = diff.conflicts(base, content_of(_editable(adr)), content_of(mine))
+    choices = ConflictForm(data, conflicts=found)
+    return {
+        "entries": [(entry, choices[entry["field"]]) for entry in found], "choices": choices,
+        "version": adr.version, "saved": revisions.get(adr.version),
     }
 
 
 @require_http_methods(["GET", "POST"])
 def adr_edit(request, slug: str, number: int) -> HttpResponse:
+    """The editor. A save based on an older version than the record's is refused (409) and shows, side by
+    side, the saved version and the editor's for each field where they differ, with a choice for each.
+    The form then carries the record's version and `base_version`, the version the editor started from;
+    saving it applies the choices, so a field keeps the other person's change unless the editor chose
+    otherwise. Another save in the meantime shows a new conflict; a form still carrying the old version
+    is refused again."""
     project = _project(slug)
     adr = _adr(project, number)
     if not permissions.can_edit_project(request.user, project):
@@ -127,26 +154,30 @@ def adr_edit(request, slug: str, number: int) -> HttpResponse:
         form = AdrForm(project=project, adr=adr, initial=_initial(adr))
         return render(request, "adr/adr_form.html", _form_context(project, form, adr))
     form = AdrForm(request.POST, project=project, adr=adr)
-    conflict = None
-    if form.is_valid():
-        try:
-            services.adr_update(
-                actor=request.user, adr=adr, expected_version=form.cleaned_data["version"] or 0,
-                reason=form.cleaned_data.get("reason", ""), **form.service_fields(),
-            )
-        except services.AdrConflict as error:
-            conflict = {"message": error.messages[0], "diffs": diff.changes_as_diffs(error.changes)}
-            # The editor has now seen what changed; saving again applies their text over it.
-            data = request.POST.copy()
-            data["version"] = error.adr.version
-            form = AdrForm(data, project=project, adr=adr)
-            form.is_valid()
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("%(code)s saved.") % {"code": adr.code})
-            return redirect(adr)
-    return render(request, "adr/adr_form.html", _form_context(project, form, adr, conflict=conflict), status=409 if conflict else 400)
+    if not form.is_valid():
+        return render(request, "adr/adr_form.html", _form_context(project, form, adr), status=400)
+    mine, version, base_version = form.service_fields(), form.cleaned_data["version"] or 0, form.cleaned_data["base_version"]
+    reason = form.cleaned_data.get("reason", "")
+    fields, conflict = mine, None
+    if base_version is not None and version == adr.version:
+        conflict = _conflict(adr, base_version, mine, data=request.POST)
+        if not conflict["choices"].is_valid():
+            return render(request, "adr/adr_form.html", _form_context(project, form, adr, conflict=conflict), status=409)
+        fields = conflict["choices"].resolved(theirs=_editable(adr), mine=mine)
+    try:
+        services.adr_update(actor=request.user, adr=adr, expected_version=version, reason=reason, **fields)
+    except services.AdrConflict as error:
+        # Shown against the version the editor started from, with their own text: choices made against a
+        # version that is no longer the latest are asked again where both sides changed a field.
+        adr = _adr(project, number)
+        since = base_version if base_version is not None else error.since_version
+        form = AdrForm(project=project, adr=adr, initial={**mine, "reason": reason, "version": adr.version, "base_version": since})
+        return render(request, "adr/adr_form.html", _form_context(project, form, adr, conflict=_conflict(adr, since, mine)), status=409)
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return render(request, "adr/adr_form.html", _form_context(project, form, adr, conflict=conflict), status=409 if conflict else 400)
+    messages.success(request, _("%(code)s saved.") % {"code": adr.code})
+    return redirect(adr)
 
 
 @require_POST

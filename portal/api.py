@@ -247,15 +247,21 @@ class PortfolioProject(Schema):
     cost: Money = Field(..., description="Run cost over the trailing window.")
     value: Money = Field(..., description="Realized value over the trailing window.")
     ratio: Ratio | None
-    underwater: bool = Field(..., description="In run, and its cost exceeded its value over the window.")
+    underwater: bool = Field(
+        ..., description="In run, with a full window of run months whose run cost exceeded their realized value."
+    )
+    underwater_since: date | None = Field(..., description="The first run month of the current underwater stretch.")
+    run_months: int = Field(..., description="Run months in the window: fewer than the window is not enough run history.")
     zombie: bool = Field(..., description="Retired, and costs dated after the retirement keep arriving.")
     toil_minutes: int = Field(..., description="Toil minutes logged over the trailing window.")
     team_toil_percent: int | None
     decommission_id: int | None = Field(..., description="The open decommission request, if any.")
     decommission_state: str | None
-    open_decisions: int = Field(..., description="Conscious and reckless decisions in force.")
-    overdue_decisions: int = Field(..., description="Reckless decisions past their revisit date, remediation unfinished.")
-    unremediated_decisions: int = Field(..., description="Reckless decisions with no remediation ticket.")
+    open_decisions: int = Field(
+        ..., description="Conscious and reckless decisions in force (proposed or accepted; not rejected, superseded or deprecated)."
+    )
+    overdue_decisions: int = Field(..., description="Reckless decisions in force past their revisit date, remediation unfinished.")
+    unremediated_decisions: int = Field(..., description="Reckless decisions in force with no remediation ticket.")
     stale_adrs: int = Field(..., description="Proposed records left undecided too long.")
     health: int | None = Field(..., description="Health checklist score, 0 to 100.")
     url: str

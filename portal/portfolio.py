@@ -10,29 +10,29 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    BooleanField, Case, DateTimeField, DecimalField, Exists, ExpressionWrapper, F, Func, IntegerField, OuterRef, Q, QuerySet,
+    Case, DecimalField, F, Func, IntegerField, OuterRef, Q, QuerySet,
     Subquery, Sum, Value, When, Window,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import json_script
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from adr.models import Adr, Cell, Placement, Status
-from adr.selectors import no_remediation, overdue_shortcuts, stale_adrs
+from adr.models import Adr
+from adr.selectors import no_remediation, overdue_shortcuts, reckless_in_force
 from projects import clock, permissions
 from projects.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
-from projects.decommission.selectors import value_freed
-from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
+from projects.decommission.selectors import has_zombie_costs, value_freed
+from projects.ledger.models import LedgerMonth
 from projects.ledger.services import add_months, month_start
 from projects.models import HEALTH_ITEMS, Membership, Phase, Project, Team
+from projects.money import format_money
 from toil.models import TimeLog, ToilItem
-from toil.selectors import latest_complete_week, team_weekly_share
+from toil.selectors import WeekShare, latest_complete_week, team_weekly_share
 
 PAGE_SIZE = 50
 SPARKLINE_MONTHS = 12
@@ -78,38 +78,10 @@ def trailing_window(today: date | None = None) -> tuple[date, date]:
     return add_months(end, -settings.LEDGER_UNDERWATER_WINDOW_MONTHS), end
 
 
-def _zombie_expression():
-    """Retired, with a live cost dated after the retirement day (TIME_ZONE; FOCUS rows by their UTC billing
-    day), as in the decommission watch."""
-    # The retirement day comes from the outer row: joining the project again inside would scan it per row.
-    retired_on = TruncDate(
-        ExpressionWrapper(OuterRef("phase_changed_at"), output_field=DateTimeField()), tzinfo=timezone.get_default_timezone()
-    )
-    later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True, incurred_on__gt=retired_on)
-    later_row = FocusRow.objects.filter(
-        project=OuterRef("pk"), replaced_by__isnull=True, focus_import__voided_at__isnull=True,
-        focus_import__status=FocusImport.Status.DONE,
-    ).alias(day=TruncDate("charge_period_start", tzinfo=timezone.UTC)).filter(day__gt=retired_on)
-    # CASE keeps PostgreSQL from probing the costs of projects that are not retired.
-    return Case(
-        When(Q(phase=Phase.RETIRED, phase_changed_at__isnull=False),
-             then=ExpressionWrapper(Exists(later_entry) | Exists(later_row), output_field=BooleanField())),
-        default=Value(False), output_field=BooleanField(),
-    )
-
-
 def _count(queryset: QuerySet) -> Coalesce:
     """How many rows of a correlated queryset, as one scalar subquery (no GROUP BY)."""
     counted = queryset.order_by().annotate(n=Func(F("pk"), function="COUNT", output_field=IntegerField())).values("n")
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def open_reckless(adrs: QuerySet) -> QuerySet:
-    """Decisions in force (proposed or accepted) whose latest placement is conscious and reckless."""
-    latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk").values("cell")[:1]
-    return adrs.filter(status__in=[Status.PROPOSED, Status.ACCEPTED]).alias(cell=Subquery(latest)).filter(
-        cell=Cell.CONSCIOUS_RECKLESS
-    )
 
 
 def _decision_annotations() -> dict:
@@ -118,10 +90,10 @@ def _decision_annotations() -> dict:
     ticket, and stale proposed ADRs."""
     mine = {"project": OuterRef("pk")}
     return {
-        "open_decisions": _count(open_reckless(Adr.objects.filter(**mine))),
-        "overdue_decisions": _count(overdue_shortcuts().filter(**mine)),
-        "unremediated_decisions": _count(no_remediation(Adr.objects.filter(**mine).exclude(status=Status.REJECTED))),
-        "stale_adrs": _count(stale_adrs().filter(**mine)),
+        "open_decisions": _count(reckless_in_force(Adr.objects.filter(**mine))),
+        "overdue_decisions": _count(overdue_shortcuts(Adr.objects.filter(**mine))),
+        "unremediated_decisions": _count(no_remediation(Adr.objects.filter(**mine))),
+        "stale_adrs": _count(Adr.objects.stale().filter(**mine)),
     }
 
 
@@ -156,7 +128,9 @@ def portfolio_queryset() -> QuerySet[Project]:
             value=value,
             ratio=Case(When(ledger_status__window_cost__gt=0, then=F("value") / F("cost")), default=None, output_field=MONEY),
             underwater=Coalesce(F("ledger_status__underwater"), Value(False)),
-            zombie=_zombie_expression(),
+            underwater_since=F("ledger_status__underwater_since"),
+            run_months=Coalesce(F("ledger_status__run_months"), Value(0)),
+            zombie=has_zombie_costs(),
             decommission_id=Subquery(open_request.values("pk")[:1]),
             decommission_state=Subquery(open_request.values("state")[:1]),
             phase_rank=Case(*[When(phase=phase, then=Value(rank)) for phase, rank in PHASE_RANK.items()], output_field=IntegerField()),
@@ -324,10 +298,6 @@ class _Urls:
         return self.patterns[name].replace("__key__", str(key))
 
 
-def _money(amount) -> str:
-    return f"{Decimal(amount or 0):,.0f} {settings.PORTAL_BASE_CURRENCY}"
-
-
 def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
     """The alerts panel from the portfolio-wide rows; each item links to where to act."""
     portfolio = reverse("portfolio")
@@ -350,7 +320,7 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
             else:
                 url, action = url_for("decommission_new", row["slug"]), labels["request"]
             detail = labels["window"] % {
-                "cost": _money(row["cost"]), "value": _money(row["value"])}
+                "cost": format_money(row["cost"], whole=True), "value": format_money(row["value"], whole=True)}
             team_id = None if row["decommission_id"] else row["team_id"]
             underwater.items.append(AlertItem(
                 row["name"], detail, url, action, project_url, team_id, url_for("ledger:project_ledger", row["slug"]),
@@ -451,12 +421,10 @@ class Totals:
 
 def totals(rows: list[dict], shares: dict[int, TeamShare], *, today: date | None = None) -> Totals:
     first = rows[0] if rows else {}
-    capacity = sum((share.capacity_hours for share in shares.values()), Decimal(0))
-    toil = sum((share.toil_hours for share in shares.values()), Decimal(0))
     return Totals(
         cost=first.get("total_cost") or Decimal(0), value=first.get("total_value") or Decimal(0),
         value_freed=value_freed((today or clock.today()).year),
-        toil_percent=int(round(100 * toil / capacity)) if capacity else None,
+        toil_percent=WeekShare.combined(list(shares.values())).percent,
         projects=len(rows),
     )
 
@@ -527,7 +495,7 @@ def digest_text(alerts: list[Alert], summary: Totals, base_url: str) -> str:
     base = base_url.rstrip("/")
     lines = [
         str(_("Portfolio: %(count)s projects, run cost %(cost)s, value %(value)s over the trailing window.")) % {
-            "count": summary.projects, "cost": _money(summary.cost), "value": _money(summary.value)},
+            "count": summary.projects, "cost": format_money(summary.cost, whole=True), "value": format_money(summary.value, whole=True)},
         "",
     ]
     if not alerts:

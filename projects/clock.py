@@ -63,6 +63,13 @@ def day_of(moment: datetime) -> date:
     return timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).date()
 
 
+def day_of_expression(moment) -> models.Func:
+    """day_of() in SQL, for an expression naming an instant (a field, an OuterRef)."""
+    from django.db.models.functions import TruncDate
+
+    return TruncDate(models.ExpressionWrapper(moment, output_field=models.DateTimeField()), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
 def today() -> date:
     """The current day on the wall clock of the portal's TIME_ZONE."""
     return day_of(now())

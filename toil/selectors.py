@@ -64,9 +64,18 @@ def board_columns(queryset: QuerySet[ToilItem], *, today: date | None = None) ->
 
 @dataclass(frozen=True)
 class WeekShare:
-    week: date
+    """The toil share of a week: logged toil hours ÷ capacity hours, judged against the cap."""
+    week: date | None
     capacity_hours: Decimal
     toil_hours: Decimal
+
+    @classmethod
+    def combined(cls, shares: list) -> "WeekShare":
+        """Several teams' weeks as one (anything with capacity_hours and toil_hours): the hours summed, then divided."""
+        return cls(
+            week=None, capacity_hours=sum((share.capacity_hours for share in shares), Decimal(0)),
+            toil_hours=sum((share.toil_hours for share in shares), Decimal(0)),
+        )
 
     @property
     def share(self) -> Decimal | None:

@@ -5,14 +5,16 @@ other apps (they register themselves from their AppConfig.ready), so the depende
 A section is plain JSON: {"key", "title", "facts": [[label, value], ...], "table": {"columns", "rows"} or None}.
 """
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
 from projects import clock
 from projects.ledger.models import LedgerMonth, LedgerStatus
+from projects.ledger.services import add_months, month_start
 from projects.models import Project
+from projects.money import format_money
 
 EvidenceProvider = Callable[[Project], dict]
 _providers: dict[str, tuple[int, EvidenceProvider]] = {}
@@ -53,35 +55,47 @@ def phase_history(project: Project) -> dict:
     }
 
 
-def _money(amount: Decimal | None) -> str:
-    return "—" if amount is None else f"{amount.quantize(Decimal('0.01')):,} {settings.PORTAL_BASE_CURRENCY}"
+def evidence_months() -> tuple[date, date]:
+    """The months every section looks back over: the last twelve complete ones, [start, end)."""
+    end = month_start(clock.today())
+    return add_months(end, -12), end
 
 
 @register("ledger", order=10)
 def ledger_figures(project: Project) -> dict:
-    months = list(LedgerMonth.objects.filter(project=project).order_by("-month")[:12])[::-1]
+    """Run cost and the value set against it are those of run months."""
+    start, end = evidence_months()
+    months = list(LedgerMonth.objects.filter(project=project, month__gte=start, month__lt=end).order_by("month"))
     status = LedgerStatus.objects.filter(project=project).first()
-    cost = sum((month.cost_total for month in months), Decimal("0"))
-    value = sum((month.value_total for month in months), Decimal("0"))
+    cost = sum((month.cost_total for month in months if month.run_month), Decimal("0"))
+    value = sum((month.value_total for month in months if month.run_month), Decimal("0"))
     facts = [
-        [_("Run cost, last 12 months"), _money(cost)],
-        [_("Realized value, last 12 months"), _money(value)],
+        [_("Run cost, last 12 months"), format_money(cost)],
+        [_("Realized value in the same run months"), format_money(value)],
     ]
     if status is not None:
         ratio = (status.window_value / status.window_cost).quantize(Decimal("0.01")) if status.window_cost else None
+        if status.underwater:
+            verdict = _("underwater since %(month)s") % {"month": status.underwater_since.strftime("%Y-%m")}
+        elif not status.enough_run_history:
+            verdict = _("not enough run history (%(months)s of %(window)s run months)") % {
+                "months": status.run_months, "window": status.window_months}
+        else:
+            verdict = _("not underwater")
         facts += [
             [_("Trailing window"), f"{status.window_start.isoformat()} – {status.window_end.isoformat()}"],
-            [_("Run cost in the window"), _money(status.window_cost)],
-            [_("Value in the window"), _money(status.window_value)],
+            [_("Run cost in the window"), format_money(status.window_cost)],
+            [_("Value in the window"), format_money(status.window_value)],
             [_("Value / cost in the window"), "—" if ratio is None else str(ratio)],
-            [_("Underwater since"), status.underwater_since.isoformat() if status.underwater else _("not underwater")],
+            [_("Underwater"), verdict],
         ]
     rows = [
-        [month.month.strftime("%Y-%m"), _money(month.cost_total), _money(month.value_total), "—" if month.ratio is None else str(month.ratio.quantize(Decimal("0.01")))]
+        [month.month.strftime("%Y-%m"), _("run") if month.run_month else _("build"), format_money(month.cost_total),
+         format_money(month.value_total), "—" if month.ratio is None else str(month.ratio.quantize(Decimal("0.01")))]
         for month in months
     ]
     return {
         "title": _("Run cost and realized value"),
         "facts": facts,
-        "table": {"columns": [_("Month"), _("Run cost"), _("Value"), _("Value / cost")], "rows": rows},
+        "table": {"columns": [_("Month"), _("Month of"), _("Cost"), _("Value"), _("Value / cost")], "rows": rows},
     }

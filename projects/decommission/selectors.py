@@ -4,13 +4,13 @@ from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 
 from projects import clock, permissions
 from projects.decommission.models import ChecklistItem, DecommissionRequest
-from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth
+from projects.ledger.models import CostEntry, FocusRow
+from projects.ledger.selectors import run_cost_by_month
 from projects.ledger.services import add_months, month_start
 from projects.models import Phase, Project
 
@@ -19,13 +19,11 @@ FREED_WINDOW_MONTHS = 3
 
 
 def average_monthly_run_cost_before(project: Project, today: date) -> Decimal:
-    """Average monthly run cost of the last complete months before the month of `today`."""
+    """The value freed by retiring `project` on `today`: its average monthly run cost over the run months among
+    the last complete months before the month of `today` (0 without any)."""
     this_month = month_start(today)
-    first = add_months(this_month, -FREED_WINDOW_MONTHS)
-    total = LedgerMonth.objects.filter(project=project, month__gte=first, month__lt=this_month).aggregate(
-        total=Coalesce(Sum("cost_total"), Decimal("0"))
-    )["total"]
-    return total / FREED_WINDOW_MONTHS
+    costs = run_cost_by_month(project, add_months(this_month, -FREED_WINDOW_MONTHS), this_month)
+    return sum(costs.values(), Decimal(0)) / len(costs) if costs else Decimal(0)
 
 
 def decommission_list(user: User, state: str | None = None) -> QuerySet[DecommissionRequest]:
@@ -46,8 +44,6 @@ def decommission_list(user: User, state: str | None = None) -> QuerySet[Decommis
 
 
 @dataclass
-
-
 class ZombieCost:
     day: date
     amount: Decimal
@@ -55,10 +51,12 @@ class ZombieCost:
     description: str
 
 
-def _live_focus_rows():
-    return FocusRow.objects.filter(
-        replaced_by__isnull=True, focus_import__voided_at__isnull=True, focus_import__status=FocusImport.Status.DONE
-    )
+def _costs_after(project, retired_on) -> tuple[QuerySet[CostEntry], QuerySet[FocusRow]]:
+    """Zombie costs: the live cost entries and live FOCUS rows of `project` dated after `retired_on` (FOCUS
+    rows by their UTC billing day). Both may be a value or an expression of an outer query."""
+    entries = CostEntry.objects.filter(project=project, voided_at__isnull=True, incurred_on__gt=retired_on)
+    rows = FocusRow.objects.live().filter(project=project).with_billing_day().filter(billing_day__gt=retired_on)
+    return entries, rows
 
 
 def zombie_costs(project: Project) -> list[ZombieCost]:
@@ -66,20 +64,15 @@ def zombie_costs(project: Project) -> list[ZombieCost]:
     retired_on = retirement_date(project)
     if retired_on is None:
         return []
-    entries = [
+    entries, rows = _costs_after(project, retired_on)
+    costs = [
         ZombieCost(entry.incurred_on, entry.amount, entry.currency, entry.description or entry.get_category_display())
-        for entry in CostEntry.objects.filter(project=project, voided_at__isnull=True, incurred_on__gt=retired_on)
+        for entry in entries
+    ] + [
+        ZombieCost(row.billing_day, row.effective_cost, row.currency, row.service_name or row.resource_id)
+        for row in rows
     ]
-    rows = [
-        ZombieCost(row.charge_period_start.astimezone(timezone.UTC).date(), row.effective_cost, row.currency, row.service_name or row.resource_id)
-        for row in _live_focus_rows().filter(project=project).alias(day=_billing_day()).filter(day__gt=retired_on)
-    ]
-    return sorted(entries + rows, key=lambda cost: cost.day)
-
-
-def _billing_day() -> TruncDate:
-    """The day of a FOCUS row's charge: billing periods are UTC days."""
-    return TruncDate("charge_period_start", tzinfo=timezone.UTC)
+    return sorted(costs, key=lambda cost: cost.day)
 
 
 def retirement_date(project: Project) -> date | None:
@@ -89,20 +82,20 @@ def retirement_date(project: Project) -> date | None:
     return clock.day_of(project.phase_changed_at)
 
 
+def has_zombie_costs() -> Case:
+    """Per project, as an annotation: retired, with a zombie cost (as zombie_costs lists them)."""
+    entries, rows = _costs_after(OuterRef("pk"), clock.day_of_expression(OuterRef("phase_changed_at")))
+    # CASE keeps PostgreSQL from probing the costs of projects that are not retired.
+    return Case(
+        When(Q(phase=Phase.RETIRED, phase_changed_at__isnull=False),
+             then=ExpressionWrapper(Exists(entries) | Exists(rows), output_field=BooleanField())),
+        default=Value(False), output_field=BooleanField(),
+    )
+
+
 def zombie_project_ids() -> set[int]:
-    """Retired projects with a cost dated after their retirement, in one query."""
-    retired_on = TruncDate("project__phase_changed_at", tzinfo=timezone.get_default_timezone())
-    later_entry = CostEntry.objects.filter(project=OuterRef("pk"), voided_at__isnull=True).alias(retired_on=retired_on).filter(
-        incurred_on__gt=F("retired_on")
-    )
-    later_row = _live_focus_rows().filter(project=OuterRef("pk")).alias(
-        retired_on=retired_on, day=_billing_day()
-    ).filter(day__gt=F("retired_on"))
-    return set(
-        Project.objects.filter(phase=Phase.RETIRED, phase_changed_at__isnull=False)
-        .filter(Exists(later_entry) | Exists(later_row))
-        .values_list("pk", flat=True)
-    )
+    """Retired projects with a zombie cost, in one query."""
+    return set(Project.objects.alias(zombie=has_zombie_costs()).filter(zombie=True).values_list("pk", flat=True))
 
 
 def value_freed(year: int | None = None) -> Decimal:

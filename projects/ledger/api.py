@@ -115,9 +115,13 @@ class LedgerMonthOut(Schema):
     ratio: Money | None = Field(..., description="Value ÷ cost; null when the month has no cost.")
     cumulative_cost: Money
     cumulative_value: Money
-    trailing_cost: Money
-    trailing_value: Money
+    trailing_cost: Money = Field(..., description="Run cost of the run months in the window ending with this month.")
+    trailing_value: Money = Field(..., description="Realized value of the run months in the window ending with this month.")
     unconverted_count: int = Field(..., description="Entries left out for want of an exchange rate.")
+    run_month: bool = Field(
+        ..., description="The month began with the project in run or decommissioning; the others are build months, "
+        "not judged by the underwater rule.",
+    )
     computed_at: datetime
 
     @staticmethod

@@ -1,13 +1,16 @@
 """The cost-versus-value ledger: cost and value entries, exchange rates, FOCUS imports and their rows,
 allocation rules, and the monthly summary that the rollup computes and the pages read."""
+from datetime import timezone as dt_timezone
+
 import pghistory
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Project, TimeStampedModel
+from projects.models import Phase, Project, TimeStampedModel
 
 # Billing exports carry many decimals; a month is the sum of many tiny rows: keep them all.
 MONEY = {"max_digits": 30, "decimal_places": 14}
@@ -206,6 +209,42 @@ class FocusImport(TimeStampedModel, Voidable):
         return self.status in (self.Status.DONE, self.Status.DUPLICATE, self.Status.FAILED)
 
 
+# A live FOCUS row is one that counts: its import finished and was not voided, and no later import re-issued
+# its billing period. The same, for raw SQL over `projects_focusrow r JOIN projects_focusimport i`:
+LIVE_FOCUS_ROW_SQL = "r.replaced_by_id IS NULL AND i.voided_at IS NULL AND i.status = 'done'"
+# A FOCUS row belongs to the UTC day and month of its charge period, as billed (raw SQL over `r`).
+FOCUS_MONTH_SQL = "date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')::date"
+
+
+# The phases whose months are run months.
+RUN_PHASES = (Phase.RUN.value, Phase.DECOMMISSIONING.value)
+
+
+def run_month_sql(project: str, month: str) -> str:
+    """Raw SQL, true when the calendar month starting on `month` (a date, TIME_ZONE's calendar) is a run
+    month of `project` (an id): the month began with the project in run or decommissioning, so the go-live
+    month is not one. The phase at that instant comes from the project's phase history; a project without
+    history has always been in its current phase. The query passes TIME_ZONE as the parameter `tz`."""
+    return f"""coalesce(coalesce(
+        (SELECT c.to_phase FROM projects_phasechange c
+         WHERE c.project_id = {project} AND c.changed_at <= ({month}::timestamp AT TIME ZONE %(tz)s)
+         ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
+        (SELECT p.phase FROM projects_project p
+         WHERE p.id = {project} AND NOT EXISTS (SELECT 1 FROM projects_phasechange c WHERE c.project_id = p.id))
+    ) IN {RUN_PHASES!r}, false)"""
+
+
+class FocusRowQuerySet(models.QuerySet):
+    def live(self) -> "FocusRowQuerySet":
+        return self.filter(
+            replaced_by__isnull=True, focus_import__voided_at__isnull=True, focus_import__status=FocusImport.Status.DONE
+        )
+
+    def with_billing_day(self) -> "FocusRowQuerySet":
+        """`billing_day`: the UTC day of the charge, as billed."""
+        return self.alias(billing_day=TruncDate("charge_period_start", tzinfo=dt_timezone.utc))
+
+
 class FocusRow(models.Model):
     """One billing line of an import. Not tracked row by row: the import is the audit record.
 
@@ -236,6 +275,8 @@ class FocusRow(models.Model):
         db_index=False,
     )
 
+    objects = FocusRowQuerySet.as_manager()
+
     class Meta:
         ordering = ["focus_import", "line"]
         indexes = [
@@ -247,6 +288,11 @@ class FocusRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.focus_import_id}:{self.line}"
+
+    @property
+    def billing_day(self):
+        """The UTC day of the charge, as billed (`with_billing_day()` in SQL)."""
+        return self.charge_period_start.astimezone(dt_timezone.utc).date()
 
 
 class LedgerMonth(models.Model):
@@ -268,6 +314,8 @@ class LedgerMonth(models.Model):
     trailing_cost = models.DecimalField(default=0, **MONEY)
     trailing_value = models.DecimalField(default=0, **MONEY)
     unconverted_count = models.PositiveIntegerField(default=0)
+    # A run month (see run_month_sql); the others are build months, shown on the ledger but not judged.
+    run_month = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -290,6 +338,8 @@ class LedgerStatus(models.Model):
     window_value = models.DecimalField(default=0, **MONEY)
     window_value_estimated = models.DecimalField(default=0, **MONEY)
     window_unconverted = models.PositiveIntegerField(default=0)
+    # Run months in the window: fewer than the window's length is "not enough run history", never underwater.
+    run_months = models.PositiveSmallIntegerField(default=0)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -297,6 +347,15 @@ class LedgerStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id}: {'underwater' if self.underwater else 'afloat'}"
+
+    @property
+    def window_months(self) -> int:
+        return (self.window_end.year - self.window_start.year) * 12 + self.window_end.month - self.window_start.month + 1
+
+    @property
+    def enough_run_history(self) -> bool:
+        """A full window of run months: only then is the project judged underwater or afloat."""
+        return self.run_months >= self.window_months
 
     @property
     def estimated_share(self):

@@ -1,11 +1,15 @@
 """Reads for the ledger pages: the monthly summary, entries with filters, imports, the unallocated bucket."""
+from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
-from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus, ValueEntry
+from projects.ledger.models import (
+    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus,
+    ValueEntry, run_month_sql,
+)
 from projects.models import Project
 
 
@@ -77,9 +81,9 @@ SELECT kind, currency, count(*), sum(amount) FROM (
     SELECT 'cost' AS kind, c.currency, c.amount, date_trunc('month', c.incurred_on)::date AS month
     FROM projects_costentry c WHERE c.project_id = %(project)s AND c.voided_at IS NULL AND c.currency <> %(base)s
     UNION ALL
-    SELECT 'cost', r.currency, r.effective_cost, date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')::date
+    SELECT 'cost', r.currency, r.effective_cost, {focus_month}
     FROM projects_focusrow r JOIN projects_focusimport i ON i.id = r.focus_import_id
-    WHERE r.project_id = %(project)s AND r.replaced_by_id IS NULL AND i.voided_at IS NULL AND i.status = 'done'
+    WHERE r.project_id = %(project)s AND {live_row}
       AND r.currency <> %(base)s
     UNION ALL
     SELECT 'value', v.currency, v.amount, date_trunc('month', v.realized_on)::date
@@ -87,7 +91,7 @@ SELECT kind, currency, count(*), sum(amount) FROM (
 ) e
 WHERE NOT EXISTS (SELECT 1 FROM projects_exchangerate x WHERE x.currency = e.currency AND x.month = e.month)
 GROUP BY kind, currency ORDER BY kind, currency
-"""
+""".format(focus_month=FOCUS_MONTH_SQL, live_row=LIVE_FOCUS_ROW_SQL)
 
 
 def unconverted(project: Project) -> list[dict]:
@@ -97,13 +101,28 @@ def unconverted(project: Project) -> list[dict]:
         return [{"kind": kind, "currency": code, "count": count, "amount": amount} for kind, code, count, amount in cursor.fetchall()]
 
 
+def run_months(project: Project, start: date, end: date) -> list[date]:
+    """The run months of `project` from the month of `start` up to the month before `end`'s (run_month_sql)."""
+    sql = f"""
+        SELECT g.month::date FROM generate_series(%(start)s::date, %(end)s::date - interval '1 month', interval '1 month') AS g(month)
+        WHERE {run_month_sql("%(project)s", "g.month::date")} ORDER BY 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"start": start.replace(day=1), "end": end.replace(day=1), "project": project.pk, "tz": settings.TIME_ZONE})
+        return [month for (month,) in cursor.fetchall()]
+
+
+def run_cost_by_month(project: Project, start: date, end: date) -> dict[date, Decimal]:
+    """The cost of each run month from `start`'s month up to `end`'s (excluded); a run month without entries costs 0."""
+    months = run_months(project, start, end)
+    costs = dict(LedgerMonth.objects.filter(project=project, month__in=months).values_list("month", "cost_total"))
+    return {month: costs.get(month, Decimal(0)) for month in months}
+
+
 def unallocated_totals() -> list[dict]:
     """The unallocated bucket: live FOCUS rows that no rule gave to a project, per currency."""
     return list(
-        FocusRow.objects.filter(
-            project__isnull=True, replaced_by__isnull=True, focus_import__voided_at__isnull=True,
-            focus_import__status=FocusImport.Status.DONE,
-        )
+        FocusRow.objects.live().filter(project__isnull=True)
         .values("currency")
         .annotate(rows=Count("id"), effective_cost=Sum("effective_cost"), billed_cost=Sum("billed_cost"))
         .order_by("currency")
@@ -113,10 +132,7 @@ def unallocated_totals() -> list[dict]:
 def unallocated_groups(limit: int = 20) -> list[dict]:
     """Where the unallocated cost comes from, largest first: what to write rules for."""
     return list(
-        FocusRow.objects.filter(
-            project__isnull=True, replaced_by__isnull=True, focus_import__voided_at__isnull=True,
-            focus_import__status=FocusImport.Status.DONE,
-        )
+        FocusRow.objects.live().filter(project__isnull=True)
         .values("sub_account_id", "service_name", "currency")
         .annotate(rows=Count("id"), effective_cost=Sum("effective_cost"))
         .order_by("-effective_cost")[:limit]

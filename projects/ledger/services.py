@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 
 from projects import clock, jobs, permissions
 from projects.ledger import focus
-from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry
+from projects.ledger.models import (
+    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry, run_month_sql,
+)
 from projects.models import Project
 
 MONEY_PLACES = Decimal(1).scaleb(-MONEY["decimal_places"])
@@ -224,10 +226,9 @@ WITH costs AS (
     WHERE c.voided_at IS NULL {scope_c}
     GROUP BY 1, 2, 3, 4
     UNION ALL
-    SELECT r.project_id, date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')::date, 'cloud', r.currency,
-           sum(r.effective_cost), count(*)
+    SELECT r.project_id, {focus_month}, 'cloud', r.currency, sum(r.effective_cost), count(*)
     FROM projects_focusrow r JOIN projects_focusimport i ON i.id = r.focus_import_id
-    WHERE r.project_id IS NOT NULL AND r.replaced_by_id IS NULL AND i.voided_at IS NULL AND i.status = 'done' {scope_r}
+    WHERE r.project_id IS NOT NULL AND {live_row} {scope_r}
     GROUP BY 1, 2, 3, 4
 ), cost_month AS (
     SELECT k.project_id, k.month,
@@ -264,48 +265,77 @@ WITH costs AS (
            coalesce(v.total, 0) AS value, coalesce(v.estimated, 0) AS estimated,
            coalesce(c.unconverted, 0) + coalesce(v.unconverted, 0) AS unconverted
     FROM cost_month c FULL JOIN value_month v USING (project_id, month)
+), judged AS (
+    SELECT merged.*, {run_month} AS run FROM merged
 )
 INSERT INTO projects_ledgermonth (
     project_id, month, cost_cloud, cost_licences, cost_people, cost_toil, cost_other, cost_total,
     value_total, value_estimated, ratio, cumulative_cost, cumulative_value, trailing_cost, trailing_value,
-    unconverted_count, computed_at)
+    unconverted_count, run_month, computed_at)
 SELECT project_id, month, cloud, licences, people, toil, other, cost, value, estimated,
        CASE WHEN cost > 0 THEN round(value / cost, 6) END,
-       sum(cost) OVER running, sum(value) OVER running, sum(cost) OVER w_trail, sum(value) OVER w_trail,
-       unconverted, %(now)s
-FROM merged
+       sum(cost) OVER running, sum(value) OVER running,
+       coalesce(sum(cost) FILTER (WHERE run) OVER w_trail, 0), coalesce(sum(value) FILTER (WHERE run) OVER w_trail, 0),
+       unconverted, run, %(now)s
+FROM judged
 WINDOW running AS (PARTITION BY project_id ORDER BY month),
        w_trail AS (PARTITION BY project_id ORDER BY month
                     RANGE BETWEEN %(trailing)s::interval PRECEDING AND CURRENT ROW)
 """
 
+# Each month since the project's first ledger month (or the window's start) is judged on the window of
+# months ending with it: underwater when all of them are run months and their run cost exceeds their value
+# (fewer run months: not enough run history). The flag is the judgement of the last complete month, for a
+# project in run. "Underwater since" is the first run month of the current unbroken underwater stretch: of the
+# unbroken series of underwater judgements ending with the last complete month, take the earliest one's
+# window, and in it the first run month whose cost exceeded its value.
 STATUS_SQL = """
+WITH span AS (
+    SELECT p.id AS project_id, p.phase,
+           -- the months before the first entry count too (at zero) for the first judgements
+           least(%(start)s::date, (SELECT min(m.month) FROM projects_ledgermonth m WHERE m.project_id = p.id))
+               - %(preceding)s * interval '1 month' AS first
+    FROM projects_project p
+    WHERE true {scope_p}
+), months AS (
+    SELECT s.project_id, s.phase, g.month::date AS month, {run_month} AS run
+    FROM span s CROSS JOIN LATERAL generate_series(s.first::date, %(last_month)s::date, interval '1 month') AS g(month)
+), judged AS (
+    SELECT mo.project_id, mo.phase, mo.month,
+           mo.run AND coalesce(l.cost_total, 0) > coalesce(l.value_total, 0) AS sinking,
+           count(*) FILTER (WHERE mo.run) OVER w AS run_months,
+           coalesce(sum(l.cost_total) FILTER (WHERE mo.run) OVER w, 0) AS cost,
+           coalesce(sum(l.value_total) FILTER (WHERE mo.run) OVER w, 0) AS value,
+           coalesce(sum(l.value_estimated) FILTER (WHERE mo.run) OVER w, 0) AS estimated,
+           coalesce(sum(l.unconverted_count) FILTER (WHERE mo.run) OVER w, 0) AS unconverted
+    FROM months mo LEFT JOIN projects_ledgermonth l ON l.project_id = mo.project_id AND l.month = mo.month
+    WINDOW w AS (PARTITION BY mo.project_id ORDER BY mo.month ROWS BETWEEN {preceding} PRECEDING AND CURRENT ROW)
+), verdicts AS (
+    SELECT judged.*, run_months = {window} AND cost > value AS under FROM judged
+), stretch AS (
+    SELECT project_id, min(month) AS first_verdict FROM verdicts v
+    WHERE under AND month > coalesce(
+        (SELECT max(a.month) FROM verdicts a WHERE a.project_id = v.project_id AND NOT a.under), '-infinity'::date)
+    GROUP BY project_id
+), since AS (
+    SELECT s.project_id, min(v.month) AS since
+    FROM stretch s JOIN verdicts v ON v.project_id = s.project_id AND v.sinking
+        AND v.month BETWEEN s.first_verdict - {preceding} * interval '1 month' AND s.first_verdict
+    GROUP BY s.project_id
+)
 INSERT INTO projects_ledgerstatus (
     project_id, underwater, underwater_since, window_start, window_end, window_cost, window_value,
-    window_value_estimated, window_unconverted, computed_at)
-SELECT p.id, p.phase = 'run' AND coalesce(w.cost, 0) > coalesce(w.value, 0),
-       CASE WHEN p.phase = 'run' AND coalesce(w.cost, 0) > coalesce(w.value, 0) THEN %(today)s END,
-       %(start)s, %(last_day)s, coalesce(w.cost, 0), coalesce(w.value, 0), coalesce(w.estimated, 0),
-       coalesce(w.unconverted, 0), %(now)s
-FROM projects_project p
-LEFT JOIN (
-    SELECT project_id, sum(cost_total) AS cost, sum(value_total) AS value, sum(value_estimated) AS estimated,
-           sum(unconverted_count) AS unconverted
-    FROM projects_ledgermonth
-    WHERE month >= %(start)s AND month < %(end)s {scope_m}
-    GROUP BY project_id
-) w ON w.project_id = p.id
-WHERE true {scope_p}
+    window_value_estimated, window_unconverted, run_months, computed_at)
+SELECT v.project_id, v.phase = 'run' AND v.under, CASE WHEN v.phase = 'run' AND v.under THEN s.since END,
+       %(start)s, %(last_day)s, v.cost, v.value, v.estimated, v.unconverted, v.run_months, %(now)s
+FROM verdicts v LEFT JOIN since s USING (project_id)
+WHERE v.month = %(last_month)s
 ON CONFLICT (project_id) DO UPDATE SET
-    underwater = EXCLUDED.underwater,
-    underwater_since = CASE
-        WHEN NOT EXCLUDED.underwater THEN NULL
-        WHEN projects_ledgerstatus.underwater THEN projects_ledgerstatus.underwater_since
-        ELSE EXCLUDED.underwater_since END,
+    underwater = EXCLUDED.underwater, underwater_since = EXCLUDED.underwater_since,
     window_start = EXCLUDED.window_start, window_end = EXCLUDED.window_end,
     window_cost = EXCLUDED.window_cost, window_value = EXCLUDED.window_value,
     window_value_estimated = EXCLUDED.window_value_estimated,
-    window_unconverted = EXCLUDED.window_unconverted, computed_at = EXCLUDED.computed_at
+    window_unconverted = EXCLUDED.window_unconverted, run_months = EXCLUDED.run_months, computed_at = EXCLUDED.computed_at
 """
 
 
@@ -323,7 +353,8 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
     start = add_months(end, -window)
     params = {
         "base": settings.PORTAL_BASE_CURRENCY, "now": clock.now(), "today": today, "start": start, "end": end,
-        "last_day": date.fromordinal(end.toordinal() - 1), "trailing": f"{window - 1} months", "ids": project_ids,
+        "last_day": date.fromordinal(end.toordinal() - 1), "last_month": add_months(end, -1),
+        "trailing": f"{window - 1} months", "preceding": window - 1, "ids": project_ids, "tz": settings.TIME_ZONE,
     }
     if project_ids is None:
         scopes = dict.fromkeys(["scope_c", "scope_r", "scope_v", "scope_m", "scope_p"], "")
@@ -337,8 +368,9 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
         delete = "DELETE FROM projects_ledgermonth WHERE project_id = ANY(%(ids)s)"
     with connection.cursor() as cursor:
         cursor.execute(delete, params)
-        cursor.execute(ROLLUP_SQL.format(**scopes), params)
-        cursor.execute(STATUS_SQL.format(**scopes), params)
+        shared = {"focus_month": FOCUS_MONTH_SQL, "live_row": LIVE_FOCUS_ROW_SQL, "window": int(window), "preceding": int(window) - 1}
+        cursor.execute(ROLLUP_SQL.format(**scopes, **shared, run_month=run_month_sql("merged.project_id", "merged.month")), params)
+        cursor.execute(STATUS_SQL.format(**scopes, **shared, run_month=run_month_sql("s.project_id", "g.month::date")), params)
 
 
 def has_proof_of_value(project: Project) -> bool:

@@ -34,7 +34,7 @@ def test_a_member_requests_and_the_evidence_is_frozen(running_project, member, m
     ledger_rollup(project_ids=[running_project.pk], today=date(2026, 11, 24))
     request = request_for(running_project, member)
     ledger = next(section for section in request.evidence["sections"] if section["key"] == "ledger")
-    assert ["2026-09", "1,200.00 EUR", "0.00 EUR", "0.00"] in ledger["table"]["rows"]
+    assert ["2026-09", "run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
     assert request.checklist.count() == 7
     assert request.state == State.PROPOSED
 
@@ -42,7 +42,7 @@ def test_a_member_requests_and_the_evidence_is_frozen(running_project, member, m
     ledger_rollup(project_ids=[running_project.pk], today=date(2026, 11, 24))
     request.refresh_from_db()
     ledger = next(section for section in request.evidence["sections"] if section["key"] == "ledger")
-    assert ["2026-09", "1,200.00 EUR", "0.00 EUR", "0.00"] in ledger["table"]["rows"]
+    assert ["2026-09", "run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
 
 
 @pytest.mark.django_db
@@ -293,11 +293,12 @@ def test_the_evidence_has_toil_and_decisions(running_project, member):
     from adr.models import Cell, Placement
     from tests.factories import AdrFactory, TimeLogFactory, ToilItemFactory
 
-    TimeLogFactory(item=ToilItemFactory(project=running_project), logged_on=clock.today(), minutes=90, user=member)
+    last_month_end = clock.today().replace(day=1) - timedelta(days=1)  # the evidence looks at complete months
+    TimeLogFactory(item=ToilItemFactory(project=running_project), logged_on=last_month_end, minutes=90, user=member)
     shortcut = AdrFactory(project=running_project, status="accepted")
     Placement.objects.create(adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, placed_by=member, revisit_by=date(2020, 1, 1))
     AdrFactory(project=running_project, status="proposed")
     sections = {section["key"]: section for section in request_for(running_project, member).evidence["sections"]}
     assert ["Toil hours, last 12 months", "1.50"] in sections["toil"]["facts"]
     decisions = dict(sections["decisions"]["facts"])
-    assert (decisions["Open (proposed) decisions"], decisions["Conscious and reckless decisions"], decisions["Of which overdue"]) == ("1", "1", "1")
+    assert (decisions["Open (proposed) decisions"], decisions["Conscious and reckless decisions in force"], decisions["Of which overdue"]) == ("1", "1", "1")

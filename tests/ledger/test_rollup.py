@@ -76,7 +76,7 @@ def test_voided_entries_do_not_count(team, member):
 
 
 def test_trailing_window_covers_three_months_even_with_gaps(team):
-    project = ProjectFactory(team=team)
+    project = ProjectFactory(team=team, phase="run")
     for day, amount in [(date(2025, 1, 5), 1), (date(2025, 2, 5), 10), (date(2025, 3, 5), 100), (date(2025, 5, 5), 1000)]:
         CostEntryFactory(project=project, incurred_on=day, amount=Decimal(amount))
 
@@ -115,17 +115,19 @@ def test_run_project_whose_cost_exceeds_value_over_the_window_is_underwater(team
 
     status = LedgerStatus.objects.get(project=project)
     assert status.underwater is True
-    assert status.underwater_since == TODAY
+    assert status.underwater_since == date(2025, 3, 1)  # the stretch began with March's cost, not on the day computed
+    assert status.run_months == 3
     assert (status.window_start, status.window_end) == (date(2025, 4, 1), date(2025, 6, 30))
     assert (status.window_cost, status.window_value) == (300, 250)
     assert status.estimated_share == Decimal("0.8")
 
 
-def test_underwater_start_date_is_kept_and_cleared_when_afloat(team):
+def test_underwater_since_is_the_first_month_of_the_stretch_whenever_computed_and_cleared_when_afloat(team):
     project = _run_project(team)
     services.ledger_rollup(today=TODAY)
-    services.ledger_rollup(today=date(2025, 7, 20))
-    assert LedgerStatus.objects.get(project=project).underwater_since == TODAY
+    assert LedgerStatus.objects.get(project=project).underwater_since == date(2025, 4, 1)
+    services.ledger_rollup(today=date(2025, 8, 20))  # July: no cost, May and June still sink the window
+    assert LedgerStatus.objects.get(project=project).underwater_since == date(2025, 4, 1)
 
     ValueEntryFactory(project=project, realized_on=date(2025, 6, 1), amount=Decimal("301"))
     services.ledger_rollup(today=date(2025, 7, 21))

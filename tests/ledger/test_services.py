@@ -110,21 +110,33 @@ def test_a_manager_outside_the_team_cannot_use_an_override_that_is_not_needed(te
 
 
 @pytest.mark.calendar
-def test_going_live_recomputes_the_underwater_flag(team, member, django_capture_on_commit_callbacks):
-    """The flag is for projects in run: it follows the phase change without waiting for the nightly rollup."""
+def test_going_live_is_not_underwater_until_a_full_window_of_run_months(team, member, set_clock, django_capture_on_commit_callbacks):
+    """Build months carry cost and no value yet: the go-live month and those before it are not run months. The
+    flag follows the phase change without waiting for the nightly rollup."""
     from projects.ledger.models import LedgerStatus
 
+    set_clock("2026-03-10T10:00")
     project = ProjectFactory(team=team, phase="build")
-    ValueEntryFactory(project=project, realized_on=date(2025, 1, 1), amount=Decimal("1"))
-    last_month = services.add_months(services.month_start(clock.today()), -1)
-    CostEntryFactory(project=project, incurred_on=last_month, amount=Decimal("500"), currency="EUR")
-    services.ledger_rollup(project_ids=[project.pk])
-    assert LedgerStatus.objects.get(project=project).underwater is False  # not in run yet
-
+    ValueEntryFactory(project=project, realized_on=date(2026, 1, 1), amount=Decimal("1"))
+    CostEntryFactory(project=project, incurred_on=date(2026, 2, 1), amount=Decimal("500"), currency="EUR")
     with django_capture_on_commit_callbacks(execute=True):
         project_services.project_change_phase(actor=member, project=project, to_phase="run", reason="Pilot paid off")
 
-    assert LedgerStatus.objects.get(project=project).underwater is True
+    status = LedgerStatus.objects.get(project=project)
+    assert (status.underwater, status.run_months, status.window_cost) == (False, 0, 0)  # not enough run history
+
+    for month in (3, 4, 5, 6):
+        CostEntryFactory(project=project, incurred_on=date(2026, month, 3), amount=Decimal("100"), currency="EUR")
+    set_clock("2026-06-02T09:00")  # March (the go-live month), April, May: two run months
+    services.ledger_rollup()
+    status = LedgerStatus.objects.get(project=project)
+    assert (status.underwater, status.run_months, status.window_cost) == (False, 2, 200)
+
+    set_clock("2026-07-02T09:00")  # April, May, June: a full window of run months
+    services.ledger_rollup()
+    status = LedgerStatus.objects.get(project=project)
+    assert (status.underwater, status.run_months, status.window_cost) == (True, 3, 300)
+    assert status.underwater_since == date(2026, 4, 1)  # the first run month
 
 
 def test_going_live_with_realized_value_and_evidence(team, member):
