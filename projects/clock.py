@@ -55,7 +55,8 @@ def _offset() -> timedelta:
 
 def now() -> datetime:
     """The current instant, aware, in UTC."""
-    return timezone.now() + _offset()
+    offset = _offset()  # first: the first call starts the shifted clock at the real time it reads
+    return timezone.now() + offset
 
 
 def day_of(moment: datetime) -> date:

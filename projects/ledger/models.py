@@ -220,18 +220,29 @@ FOCUS_MONTH_SQL = "date_trunc('month', r.charge_period_start AT TIME ZONE 'UTC')
 RUN_PHASES = (Phase.RUN.value, Phase.DECOMMISSIONING.value)
 
 
-def run_month_sql(project: str, month: str) -> str:
-    """Raw SQL, true when the calendar month starting on `month` (a date, TIME_ZONE's calendar) is a run
-    month of `project` (an id): the month began with the project in run or decommissioning, so the go-live
-    month is not one. The phase at that instant comes from the project's phase history; a project without
-    history has always been in its current phase. The query passes TIME_ZONE as the parameter `tz`."""
-    return f"""coalesce(coalesce(
-        (SELECT c.to_phase FROM projects_phasechange c
-         WHERE c.project_id = {project} AND c.changed_at <= ({month}::timestamp AT TIME ZONE %(tz)s)
-         ORDER BY c.changed_at DESC, c.id DESC LIMIT 1),
-        (SELECT p.phase FROM projects_project p
-         WHERE p.id = {project} AND NOT EXISTS (SELECT 1 FROM projects_phasechange c WHERE c.project_id = p.id))
-    ) IN {RUN_PHASES!r}, false)"""
+# Run months in raw SQL. A calendar month (TIME_ZONE's calendar) is a run month of a project when it began with
+# the project in run or decommissioning, so the go-live month is not one. The phase at an instant comes from the
+# project's phase history; a project without history has always been in its current phase.
+# RUN_SPANS_SQL goes in the query's WITH clause: the spans of time each project spent in a run phase.
+RUN_SPANS_SQL = f"""run_spans AS (
+    SELECT project_id, since, until FROM (
+        SELECT c.project_id, c.to_phase AS phase, c.changed_at AS since,
+               coalesce(lead(c.changed_at) OVER (PARTITION BY c.project_id ORDER BY c.changed_at, c.id), 'infinity') AS until
+        FROM projects_phasechange c
+        UNION ALL
+        SELECT p.id, p.phase, '-infinity', 'infinity' FROM projects_project p
+        WHERE NOT EXISTS (SELECT 1 FROM projects_phasechange c WHERE c.project_id = p.id)
+    ) spans
+    WHERE phase IN {RUN_PHASES!r} AND since < until
+)"""
+
+
+def run_month_join(alias: str, project: str, month: str) -> str:
+    """The join that finds the run span `alias` holding the start of the month beginning on `month` (a date)
+    for `project`; the month is a run month when one is found (`{alias}.project_id IS NOT NULL`). Spans of
+    one project never overlap, so the join adds no rows. The query passes TIME_ZONE as the parameter `tz`."""
+    start = f"({month}::timestamp AT TIME ZONE %(tz)s)"
+    return f"LEFT JOIN run_spans {alias} ON {alias}.project_id = {project} AND {alias}.since <= {start} AND {start} < {alias}.until"
 
 
 class FocusRowQuerySet(models.QuerySet):
@@ -314,7 +325,7 @@ class LedgerMonth(models.Model):
     trailing_cost = models.DecimalField(default=0, **MONEY)
     trailing_value = models.DecimalField(default=0, **MONEY)
     unconverted_count = models.PositiveIntegerField(default=0)
-    # A run month (see run_month_sql); the others are build months, shown on the ledger but not judged.
+    # A run month (see RUN_SPANS_SQL); the others are build months, shown on the ledger but not judged.
     run_month = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
 

@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from projects.ledger.models import (
     FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus,
-    ValueEntry, run_month_sql,
+    ValueEntry, RUN_SPANS_SQL, run_month_join,
 )
 from projects.models import Project
 
@@ -102,10 +102,12 @@ def unconverted(project: Project) -> list[dict]:
 
 
 def run_months(project: Project, start: date, end: date) -> list[date]:
-    """The run months of `project` from the month of `start` up to the month before `end`'s (run_month_sql)."""
+    """The run months of `project` from the month of `start` up to the month before `end`'s (RUN_SPANS_SQL)."""
     sql = f"""
+        WITH {RUN_SPANS_SQL}
         SELECT g.month::date FROM generate_series(%(start)s::date, %(end)s::date - interval '1 month', interval '1 month') AS g(month)
-        WHERE {run_month_sql("%(project)s", "g.month::date")} ORDER BY 1
+        {run_month_join("rs", "%(project)s", "g.month::date")}
+        WHERE rs.project_id IS NOT NULL ORDER BY 1
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, {"start": start.replace(day=1), "end": end.replace(day=1), "project": project.pk, "tz": settings.TIME_ZONE})

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from projects import clock, jobs, permissions
 from projects.ledger import focus
 from projects.ledger.models import (
-    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry, run_month_sql,
+    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry, RUN_SPANS_SQL, run_month_join,
 )
 from projects.models import Project
 
@@ -218,7 +218,7 @@ def _lock_for_rollup(project_ids: list[int] | None) -> None:
 
 
 ROLLUP_SQL = """
-WITH costs AS (
+WITH {run_spans}, costs AS (
     SELECT c.project_id, date_trunc('month', c.incurred_on)::date AS month,
            CASE WHEN c.source = 'toil' THEN 'toil' ELSE c.category END AS bucket, c.currency,
            sum(c.amount) AS amount, count(*) AS n
@@ -266,7 +266,7 @@ WITH costs AS (
            coalesce(c.unconverted, 0) + coalesce(v.unconverted, 0) AS unconverted
     FROM cost_month c FULL JOIN value_month v USING (project_id, month)
 ), judged AS (
-    SELECT merged.*, {run_month} AS run FROM merged
+    SELECT merged.*, rs.project_id IS NOT NULL AS run FROM merged {run_month}
 )
 INSERT INTO projects_ledgermonth (
     project_id, month, cost_cloud, cost_licences, cost_people, cost_toil, cost_other, cost_total,
@@ -290,7 +290,7 @@ WINDOW running AS (PARTITION BY project_id ORDER BY month),
 # unbroken series of underwater judgements ending with the last complete month, take the earliest one's
 # window, and in it the first run month whose cost exceeded its value.
 STATUS_SQL = """
-WITH span AS (
+WITH {run_spans}, span AS (
     SELECT p.id AS project_id, p.phase,
            -- the months before the first entry count too (at zero) for the first judgements
            least(%(start)s::date, (SELECT min(m.month) FROM projects_ledgermonth m WHERE m.project_id = p.id))
@@ -298,8 +298,9 @@ WITH span AS (
     FROM projects_project p
     WHERE true {scope_p}
 ), months AS (
-    SELECT s.project_id, s.phase, g.month::date AS month, {run_month} AS run
+    SELECT s.project_id, s.phase, g.month::date AS month, rs.project_id IS NOT NULL AS run
     FROM span s CROSS JOIN LATERAL generate_series(s.first::date, %(last_month)s::date, interval '1 month') AS g(month)
+    {run_month}
 ), judged AS (
     SELECT mo.project_id, mo.phase, mo.month,
            mo.run AND coalesce(l.cost_total, 0) > coalesce(l.value_total, 0) AS sinking,
@@ -312,11 +313,13 @@ WITH span AS (
     WINDOW w AS (PARTITION BY mo.project_id ORDER BY mo.month ROWS BETWEEN {preceding} PRECEDING AND CURRENT ROW)
 ), verdicts AS (
     SELECT judged.*, run_months = {window} AND cost > value AS under FROM judged
+), afloat AS (
+    SELECT project_id, coalesce(max(month) FILTER (WHERE NOT under), '-infinity'::date) AS last_afloat
+    FROM verdicts GROUP BY project_id
 ), stretch AS (
-    SELECT project_id, min(month) AS first_verdict FROM verdicts v
-    WHERE under AND month > coalesce(
-        (SELECT max(a.month) FROM verdicts a WHERE a.project_id = v.project_id AND NOT a.under), '-infinity'::date)
-    GROUP BY project_id
+    SELECT v.project_id, min(v.month) AS first_verdict
+    FROM verdicts v JOIN afloat a ON a.project_id = v.project_id AND v.month > a.last_afloat
+    GROUP BY v.project_id
 ), since AS (
     SELECT s.project_id, min(v.month) AS since
     FROM stretch s JOIN verdicts v ON v.project_id = s.project_id AND v.sinking
@@ -368,9 +371,12 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
         delete = "DELETE FROM projects_ledgermonth WHERE project_id = ANY(%(ids)s)"
     with connection.cursor() as cursor:
         cursor.execute(delete, params)
-        shared = {"focus_month": FOCUS_MONTH_SQL, "live_row": LIVE_FOCUS_ROW_SQL, "window": int(window), "preceding": int(window) - 1}
-        cursor.execute(ROLLUP_SQL.format(**scopes, **shared, run_month=run_month_sql("merged.project_id", "merged.month")), params)
-        cursor.execute(STATUS_SQL.format(**scopes, **shared, run_month=run_month_sql("s.project_id", "g.month::date")), params)
+        shared = {
+            "focus_month": FOCUS_MONTH_SQL, "live_row": LIVE_FOCUS_ROW_SQL, "run_spans": RUN_SPANS_SQL,
+            "window": int(window), "preceding": int(window) - 1,
+        }
+        cursor.execute(ROLLUP_SQL.format(**scopes, **shared, run_month=run_month_join("rs", "merged.project_id", "merged.month")), params)
+        cursor.execute(STATUS_SQL.format(**scopes, **shared, run_month=run_month_join("rs", "s.project_id", "g.month::date")), params)
 
 
 def has_proof_of_value(project: Project) -> bool:
