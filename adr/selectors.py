@@ -108,8 +108,10 @@ def overdue_shortcuts(adrs: QuerySet | None = None) -> QuerySet:
     return _overdue(reckless_in_force(adrs)).select_related("project").order_by("current_revisit_by")
 
 
-def is_overdue(adr: Adr) -> bool:
-    return overdue_shortcuts(Adr.objects.filter(pk=adr.pk)).exists()
+def remediation_flags(adr: Adr) -> dict[str, bool]:
+    """The decision page's flags, by the definitions every list and count uses."""
+    one = Adr.objects.filter(pk=adr.pk)
+    return one.values(no_remediation=Exists(no_remediation(one)), overdue=Exists(overdue_shortcuts(one))).get()
 
 
 def _overdue(reckless: QuerySet) -> QuerySet:

@@ -61,8 +61,7 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
     tickets = list(adr.remediation_tickets.order_by("pk"))
     shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
     return {
-        "tickets": tickets, "shortcut": shortcut, "no_remediation": shortcut and not tickets,
-        "overdue": shortcut and selectors.is_overdue(adr),
+        "tickets": tickets, "shortcut": shortcut, **selectors.remediation_flags(adr),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
         # Re-judging starts from the answers given last time.
         "placement_form": extra.pop("placement_form", None) or (

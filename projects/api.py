@@ -17,6 +17,7 @@ from pydantic import AfterValidator, PlainSerializer
 
 from projects import services
 from projects.models import Phase, Project, Team
+from projects.money import exact_decimal
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
 MAX_PAGE = 100_000
@@ -48,14 +49,19 @@ def username_of(user) -> str | None:
 
 
 def money_text(value: Decimal) -> str:
-    """An amount as an exact decimal string, without the storage's trailing zeros: "1840.00", "0.123456"."""
-    whole, _dot, fraction = f"{value:f}".partition(".")
-    return f"{whole}.{fraction.rstrip('0').ljust(2, '0')}"
+    """An amount as an exact decimal string, at least to the cent: "1840.00", "0.123456"."""
+    return exact_decimal(value, min_places=2)
 
 
 Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
-# A quotient (value ÷ cost) to six decimals, as the ledger stores it.
-Ratio = Annotated[Decimal, PlainSerializer(lambda value: money_text(value.quantize(Decimal("0.000001"))), return_type=str)]
+
+
+def ratio_text(value: Decimal) -> str:
+    """A quotient (value ÷ cost) to six decimals, as the ledger stores it."""
+    return money_text(value.quantize(Decimal("0.000001")))
+
+
+Ratio = Annotated[Decimal, PlainSerializer(ratio_text, return_type=str)]
 
 
 def one_of(choices: type[TextChoices]):

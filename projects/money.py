@@ -1,6 +1,6 @@
 """Money as people read it: an amount with its currency, in the style of the active language
 (`€22,907.79` in English, `22 907,79 €` in French). The one place amounts are formatted for display;
-exports and the API keep the exact stored decimals."""
+exports and the API keep the exact stored decimals (exact_decimal)."""
 from copy import copy
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -34,4 +34,14 @@ def format_money(amount, currency: str | None = None, *, whole: bool = False, sy
     pattern.frac_prec = (digits, digits)
     # Babel would round half to even; people reading a page expect half up (€0.125 → €0.13).
     rounded = Decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    rounded = rounded if rounded else abs(rounded)  # -0.4 shows as €0, not -€0
     return format_currency(rounded, currency, format=pattern, locale=locale, currency_digits=False)
+
+
+def exact_decimal(value: Decimal | None, *, min_places: int = 0) -> str:
+    """A stored decimal for an export or an API answer: its full precision, no exponent (0E-14 is what a
+    spreadsheet misreads), without the storage's padding zeros beyond `min_places`: "1840.00", "0.123456"."""
+    whole, _dot, fraction = format(value or Decimal(0), "f").partition(".")
+    fraction = fraction.rstrip("0").ljust(min_places, "0")
+    text = f"{whole}.{fraction}" if fraction else whole
+    return "0" if text == "-0" else text

@@ -54,6 +54,16 @@ def set_clock(monkeypatch):
     return move
 
 
+@pytest.fixture(autouse=True)
+def _language_back_to_default():
+    """A request in another language leaves it active on the thread: the next test starts in the default again."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def team():
     return TeamFactory(name="Customer Analytics", slug="customer-analytics")

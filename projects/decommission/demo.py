@@ -1,7 +1,10 @@
 """Demo decommissions for `seed_demo`, on the days the projects' phase history gives: one completed months
 ago whose storage bill still arrives, one in progress, one waiting for approval."""
+import os
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -33,6 +36,23 @@ def _at(day: date, hour: int) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour)), timezone.get_default_timezone())
 
 
+@contextmanager
+def _clock_at(moment: datetime):
+    """Run the portal's clock from `moment` for a while (through the variables it reads on every call)."""
+    names = (clock.ENVIRONMENT_VARIABLE, clock.STARTED_VARIABLE)
+    saved = {name: os.environ.get(name) for name in names}
+    os.environ[clock.ENVIRONMENT_VARIABLE] = timezone.localtime(moment, ZoneInfo(settings.TIME_ZONE)).strftime("%Y-%m-%dT%H:%M")
+    os.environ.pop(clock.STARTED_VARIABLE, None)  # the clock starts there when it is first read
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def _evidence_on(project: Project, moment: datetime) -> dict:
     """The evidence a request made at `moment` captured. The snapshot reads the database as it stands, so
     what came after that moment (entries dated later, the decommission's own phase moves) is set aside in a
@@ -46,7 +66,8 @@ def _evidence_on(project: Project, moment: datetime) -> dict:
         Project.objects.filter(pk=project.pk).update(phase=last.to_phase, phase_changed_at=last.changed_at)
         LedgerStatus.objects.filter(project=project).delete()
         ledger_services.ledger_rollup(project_ids=[project.pk], today=day)
-        snapshot = evidence.snapshot(Project.objects.get(pk=project.pk))
+        with _clock_at(moment):  # the sections count their months back from that day
+            snapshot = evidence.snapshot(Project.objects.get(pk=project.pk))
         transaction.set_rollback(True)
     snapshot["captured_at"] = moment.isoformat()
     return snapshot

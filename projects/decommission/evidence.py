@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from projects import clock
-from projects.ledger.models import LedgerMonth, LedgerStatus
+from projects.ledger.models import LedgerMonth
+from projects.ledger.selectors import ledger_status
 from projects.ledger.services import add_months, month_start
 from projects.models import Project
 from projects.money import format_money
@@ -66,7 +67,7 @@ def ledger_figures(project: Project) -> dict:
     """Run cost and the value set against it are those of run months."""
     start, end = evidence_months()
     months = list(LedgerMonth.objects.filter(project=project, month__gte=start, month__lt=end).order_by("month"))
-    status = LedgerStatus.objects.filter(project=project).first()
+    status = ledger_status(project)
     cost = sum((month.cost_total for month in months if month.run_month), Decimal("0"))
     value = sum((month.value_total for month in months if month.run_month), Decimal("0"))
     facts = [
@@ -75,13 +76,14 @@ def ledger_figures(project: Project) -> dict:
     ]
     if status is not None:
         ratio = (status.window_value / status.window_cost).quantize(Decimal("0.01")) if status.window_cost else None
-        if status.underwater:
-            verdict = _("underwater since %(month)s") % {"month": status.underwater_since.strftime("%Y-%m")}
-        elif not status.enough_run_history:
-            verdict = _("not enough run history (%(months)s of %(window)s run months)") % {
-                "months": status.run_months, "window": status.window_months}
-        else:
-            verdict = _("not underwater")
+        verdict = {
+            "underwater": _("underwater since %(month)s") % {"month": status.underwater_since.strftime("%Y-%m")}
+            if status.underwater else "",
+            "not_enough_run_history": _("not enough run history (%(months)s of %(window)s run months)") % {
+                "months": status.run_months, "window": status.window_months},
+            "afloat": _("not underwater"),
+            "not_in_run": _("not in run: the rule applies to projects in run"),
+        }[status.verdict]
         facts += [
             [_("Trailing window"), f"{status.window_start.isoformat()} – {status.window_end.isoformat()}"],
             [_("Run cost in the window"), format_money(status.window_cost)],
@@ -90,7 +92,7 @@ def ledger_figures(project: Project) -> dict:
             [_("Underwater"), verdict],
         ]
     rows = [
-        [month.month.strftime("%Y-%m"), _("run") if month.run_month else _("build"), format_money(month.cost_total),
+        [month.month.strftime("%Y-%m"), month.get_phase_display() or "—", format_money(month.cost_total),
          format_money(month.value_total), "—" if month.ratio is None else str(month.ratio.quantize(Decimal("0.01")))]
         for month in months
     ]

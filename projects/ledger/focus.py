@@ -9,7 +9,6 @@ import csv
 import hashlib
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import BinaryIO, Callable
 
 import psycopg.errors
@@ -18,6 +17,7 @@ from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 
 from projects.ledger.models import AllocationRule, FocusImport
+from projects.money import exact_decimal
 
 REQUIRED = ("EffectiveCost", "BilledCost", "ChargePeriodStart", "BillingCurrency")
 OPTIONAL = (
@@ -52,14 +52,6 @@ class Result:
     replaced_imports: list[int]
     currencies: dict[str, dict[str, str]]
     project_ids: list[int]
-
-
-def decimal_string(value: Decimal | None) -> str:
-    """A decimal at full precision, without the padding zeros of the column's scale."""
-    text = format(value or Decimal(0), "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text if text not in ("", "-0") else "0"
 
 
 def file_sha256(stream: BinaryIO) -> str:
@@ -416,8 +408,8 @@ def _currency_totals(import_id: int) -> dict[str, dict[str, str]]:
         )
         return {
             code: {
-                "effective_cost": decimal_string(effective), "billed_cost": decimal_string(billed),
-                "allocated_effective_cost": decimal_string(allocated), "unallocated_effective_cost": decimal_string(unallocated),
+                "effective_cost": exact_decimal(effective), "billed_cost": exact_decimal(billed),
+                "allocated_effective_cost": exact_decimal(allocated), "unallocated_effective_cost": exact_decimal(unallocated),
             }
             for code, effective, billed, allocated, unallocated in cursor.fetchall()
         }

@@ -222,27 +222,38 @@ RUN_PHASES = (Phase.RUN.value, Phase.DECOMMISSIONING.value)
 
 # Run months in raw SQL. A calendar month (TIME_ZONE's calendar) is a run month of a project when it began with
 # the project in run or decommissioning, so the go-live month is not one. The phase at an instant comes from the
-# project's phase history; a project without history has always been in its current phase.
-# RUN_SPANS_SQL goes in the query's WITH clause: the spans of time each project spent in a run phase.
-RUN_SPANS_SQL = f"""run_spans AS (
-    SELECT project_id, since, until FROM (
+# project's phase history: before its first move, the phase that move left (none when it is the creation); a
+# project without history has always been in its current phase.
+# PHASE_SPANS_SQL goes in the query's WITH clause: the spans of time each project spent in each phase.
+PHASE_SPANS_SQL = """phase_spans AS (
+    SELECT project_id, phase, since, until FROM (
         SELECT c.project_id, c.to_phase AS phase, c.changed_at AS since,
                coalesce(lead(c.changed_at) OVER (PARTITION BY c.project_id ORDER BY c.changed_at, c.id), 'infinity') AS until
         FROM projects_phasechange c
         UNION ALL
+        SELECT * FROM (
+            SELECT DISTINCT ON (c.project_id) c.project_id, c.from_phase, '-infinity'::timestamptz, c.changed_at
+            FROM projects_phasechange c ORDER BY c.project_id, c.changed_at, c.id
+        ) before_history
+        UNION ALL
         SELECT p.id, p.phase, '-infinity', 'infinity' FROM projects_project p
         WHERE NOT EXISTS (SELECT 1 FROM projects_phasechange c WHERE c.project_id = p.id)
     ) spans
-    WHERE phase IN {RUN_PHASES!r} AND since < until
+    WHERE phase <> '' AND since < until
 )"""
 
 
-def run_month_join(alias: str, project: str, month: str) -> str:
-    """The join that finds the run span `alias` holding the start of the month beginning on `month` (a date)
-    for `project`; the month is a run month when one is found (`{alias}.project_id IS NOT NULL`). Spans of
+def month_phase_join(alias: str, project: str, month: str) -> str:
+    """The join that finds the phase span `alias` holding the start of the month beginning on `month` (a date)
+    for `project`: `{alias}.phase` is the phase the month began in (null before the project existed). Spans of
     one project never overlap, so the join adds no rows. The query passes TIME_ZONE as the parameter `tz`."""
     start = f"({month}::timestamp AT TIME ZONE %(tz)s)"
-    return f"LEFT JOIN run_spans {alias} ON {alias}.project_id = {project} AND {alias}.since <= {start} AND {start} < {alias}.until"
+    return f"LEFT JOIN phase_spans {alias} ON {alias}.project_id = {project} AND {alias}.since <= {start} AND {start} < {alias}.until"
+
+
+def run_month_sql(alias: str) -> str:
+    """True for a run month, from the span `month_phase_join` found; the query passes RUN_PHASES as `run_phases`."""
+    return f"coalesce({alias}.phase = ANY(%(run_phases)s), false)"
 
 
 class FocusRowQuerySet(models.QuerySet):
@@ -325,8 +336,8 @@ class LedgerMonth(models.Model):
     trailing_cost = models.DecimalField(default=0, **MONEY)
     trailing_value = models.DecimalField(default=0, **MONEY)
     unconverted_count = models.PositiveIntegerField(default=0)
-    # A run month (see RUN_SPANS_SQL); the others are build months, shown on the ledger but not judged.
-    run_month = models.BooleanField(default=False)
+    # The phase the month began in (see PHASE_SPANS_SQL): only run months are judged by the underwater rule.
+    phase = models.CharField(max_length=20, blank=True, choices=Phase.choices)
     computed_at = models.DateTimeField()
 
     class Meta:
@@ -335,6 +346,10 @@ class LedgerMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.month:%Y-%m}"
+
+    @property
+    def run_month(self) -> bool:
+        return self.phase in RUN_PHASES
 
 
 class LedgerStatus(models.Model):
@@ -367,6 +382,16 @@ class LedgerStatus(models.Model):
     def enough_run_history(self) -> bool:
         """A full window of run months: only then is the project judged underwater or afloat."""
         return self.run_months >= self.window_months
+
+    @property
+    def verdict(self) -> str:
+        """What the underwater rule says of the project: "underwater", "afloat", "not_enough_run_history" (in
+        run, with fewer run months than the window) or "not_in_run"."""
+        if self.underwater:
+            return "underwater"
+        if self.project.phase != Phase.RUN:
+            return "not_in_run"
+        return "afloat" if self.enough_run_history else "not_enough_run_history"
 
     @property
     def estimated_share(self):

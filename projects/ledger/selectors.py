@@ -8,7 +8,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from projects.ledger.models import (
     FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus,
-    ValueEntry, RUN_SPANS_SQL, run_month_join,
+    ValueEntry, PHASE_SPANS_SQL, RUN_PHASES, month_phase_join, run_month_sql,
 )
 from projects.models import Project
 
@@ -22,7 +22,10 @@ def ledger_months(project: Project) -> list[LedgerMonth]:
 
 
 def ledger_status(project: Project) -> LedgerStatus | None:
-    return LedgerStatus.objects.filter(project=project).first()
+    status = LedgerStatus.objects.filter(project=project).first()
+    if status is not None:
+        status.project = project  # its verdict reads the phase
+    return status
 
 
 def chart_data(months: list[LedgerMonth]) -> dict:
@@ -102,15 +105,16 @@ def unconverted(project: Project) -> list[dict]:
 
 
 def run_months(project: Project, start: date, end: date) -> list[date]:
-    """The run months of `project` from the month of `start` up to the month before `end`'s (RUN_SPANS_SQL)."""
+    """The run months of `project` from the month of `start` up to the month before `end`'s (PHASE_SPANS_SQL)."""
     sql = f"""
-        WITH {RUN_SPANS_SQL}
+        WITH {PHASE_SPANS_SQL}
         SELECT g.month::date FROM generate_series(%(start)s::date, %(end)s::date - interval '1 month', interval '1 month') AS g(month)
-        {run_month_join("rs", "%(project)s", "g.month::date")}
-        WHERE rs.project_id IS NOT NULL ORDER BY 1
+        {month_phase_join("ps", "%(project)s", "g.month::date")}
+        WHERE {run_month_sql("ps")} ORDER BY 1
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"start": start.replace(day=1), "end": end.replace(day=1), "project": project.pk, "tz": settings.TIME_ZONE})
+        cursor.execute(sql, {"start": start.replace(day=1), "end": end.replace(day=1), "project": project.pk, "tz": settings.TIME_ZONE,
+                             "run_phases": list(RUN_PHASES)})
         return [month for (month,) in cursor.fetchall()]
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from projects import clock, jobs, permissions
 from projects.ledger import focus
 from projects.ledger.models import (
-    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry, RUN_SPANS_SQL, run_month_join,
+    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry, PHASE_SPANS_SQL, RUN_PHASES, month_phase_join, run_month_sql,
 )
 from projects.models import Project
 
@@ -218,7 +218,7 @@ def _lock_for_rollup(project_ids: list[int] | None) -> None:
 
 
 ROLLUP_SQL = """
-WITH {run_spans}, costs AS (
+WITH {phase_spans}, costs AS (
     SELECT c.project_id, date_trunc('month', c.incurred_on)::date AS month,
            CASE WHEN c.source = 'toil' THEN 'toil' ELSE c.category END AS bucket, c.currency,
            sum(c.amount) AS amount, count(*) AS n
@@ -266,17 +266,17 @@ WITH {run_spans}, costs AS (
            coalesce(c.unconverted, 0) + coalesce(v.unconverted, 0) AS unconverted
     FROM cost_month c FULL JOIN value_month v USING (project_id, month)
 ), judged AS (
-    SELECT merged.*, rs.project_id IS NOT NULL AS run FROM merged {run_month}
+    SELECT merged.*, ps.phase, {run_month} AS run FROM merged {month_phase}
 )
 INSERT INTO projects_ledgermonth (
     project_id, month, cost_cloud, cost_licences, cost_people, cost_toil, cost_other, cost_total,
     value_total, value_estimated, ratio, cumulative_cost, cumulative_value, trailing_cost, trailing_value,
-    unconverted_count, run_month, computed_at)
+    unconverted_count, phase, computed_at)
 SELECT project_id, month, cloud, licences, people, toil, other, cost, value, estimated,
        CASE WHEN cost > 0 THEN round(value / cost, 6) END,
        sum(cost) OVER running, sum(value) OVER running,
        coalesce(sum(cost) FILTER (WHERE run) OVER w_trail, 0), coalesce(sum(value) FILTER (WHERE run) OVER w_trail, 0),
-       unconverted, run, %(now)s
+       unconverted, coalesce(phase, ''), %(now)s
 FROM judged
 WINDOW running AS (PARTITION BY project_id ORDER BY month),
        w_trail AS (PARTITION BY project_id ORDER BY month
@@ -290,7 +290,7 @@ WINDOW running AS (PARTITION BY project_id ORDER BY month),
 # unbroken series of underwater judgements ending with the last complete month, take the earliest one's
 # window, and in it the first run month whose cost exceeded its value.
 STATUS_SQL = """
-WITH {run_spans}, span AS (
+WITH {phase_spans}, span AS (
     SELECT p.id AS project_id, p.phase,
            -- the months before the first entry count too (at zero) for the first judgements
            least(%(start)s::date, (SELECT min(m.month) FROM projects_ledgermonth m WHERE m.project_id = p.id))
@@ -298,9 +298,9 @@ WITH {run_spans}, span AS (
     FROM projects_project p
     WHERE true {scope_p}
 ), months AS (
-    SELECT s.project_id, s.phase, g.month::date AS month, rs.project_id IS NOT NULL AS run
+    SELECT s.project_id, s.phase, g.month::date AS month, {run_month} AS run
     FROM span s CROSS JOIN LATERAL generate_series(s.first::date, %(last_month)s::date, interval '1 month') AS g(month)
-    {run_month}
+    {month_phase}
 ), judged AS (
     SELECT mo.project_id, mo.phase, mo.month,
            mo.run AND coalesce(l.cost_total, 0) > coalesce(l.value_total, 0) AS sinking,
@@ -358,6 +358,7 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
         "base": settings.PORTAL_BASE_CURRENCY, "now": clock.now(), "today": today, "start": start, "end": end,
         "last_day": date.fromordinal(end.toordinal() - 1), "last_month": add_months(end, -1),
         "trailing": f"{window - 1} months", "preceding": window - 1, "ids": project_ids, "tz": settings.TIME_ZONE,
+        "run_phases": list(RUN_PHASES),
     }
     if project_ids is None:
         scopes = dict.fromkeys(["scope_c", "scope_r", "scope_v", "scope_m", "scope_p"], "")
@@ -372,11 +373,11 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
     with connection.cursor() as cursor:
         cursor.execute(delete, params)
         shared = {
-            "focus_month": FOCUS_MONTH_SQL, "live_row": LIVE_FOCUS_ROW_SQL, "run_spans": RUN_SPANS_SQL,
+            "focus_month": FOCUS_MONTH_SQL, "live_row": LIVE_FOCUS_ROW_SQL, "phase_spans": PHASE_SPANS_SQL, "run_month": run_month_sql("ps"),
             "window": int(window), "preceding": int(window) - 1,
         }
-        cursor.execute(ROLLUP_SQL.format(**scopes, **shared, run_month=run_month_join("rs", "merged.project_id", "merged.month")), params)
-        cursor.execute(STATUS_SQL.format(**scopes, **shared, run_month=run_month_join("rs", "s.project_id", "g.month::date")), params)
+        cursor.execute(ROLLUP_SQL.format(**scopes, **shared, month_phase=month_phase_join("ps", "merged.project_id", "merged.month")), params)
+        cursor.execute(STATUS_SQL.format(**scopes, **shared, month_phase=month_phase_join("ps", "s.project_id", "g.month::date")), params)
 
 
 def has_proof_of_value(project: Project) -> bool:

@@ -17,7 +17,7 @@ from projects import clock, permissions
 from projects.spreadsheet import safe_row
 from projects.forms import add_service_errors
 from projects.ledger import selectors, services
-from projects.ledger.focus import decimal_string
+from projects.money import exact_decimal
 from projects.ledger.forms import (
     AllocationRuleForm,
     CostEntryForm,
@@ -185,7 +185,7 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
     writer.writerow(safe_row([
         "month", "cost_cloud", "cost_licences", "cost_people", "cost_toil", "cost_other", "cost_total",
         "value_total", "value_estimated", "ratio", "cumulative_cost", "cumulative_value", "trailing_cost",
-        "trailing_value", "unconverted_entries", "currency",
+        "trailing_value", "unconverted_entries", "currency", "phase",
     ]))
     for month in selectors.ledger_months(project):
         figures = [
@@ -195,8 +195,8 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
         ]
         # Full precision, written plainly: no padding zeros, no exponent (0E-14) a spreadsheet misreads.
         writer.writerow(safe_row([
-            month.month.strftime("%Y-%m"), *("" if figure is None else decimal_string(figure) for figure in figures),
-            month.unconverted_count, settings.PORTAL_BASE_CURRENCY,
+            month.month.strftime("%Y-%m"), *("" if figure is None else exact_decimal(figure) for figure in figures),
+            month.unconverted_count, settings.PORTAL_BASE_CURRENCY, month.phase,
         ]))
     return response
 

@@ -1,5 +1,6 @@
 """A decision's date is the one its author wrote; the day a review accepted it is kept beside it."""
-from datetime import date
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 
 import pytest
 
@@ -62,3 +63,23 @@ def test_the_decision_page_shows_both_dates(proposal, reviewer, set_clock):
 
     assert "2026-10-02" in page
     assert "accepted on 2026-11-18" in page
+
+
+def test_decisions_accepted_before_the_field_existed_get_the_day_of_their_review(member, settings):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from adr.models import Adr, Review
+    from tests.factories import AdrFactory
+
+    settings.TIME_ZONE = "Europe/Paris"
+    adr = AdrFactory(status="accepted", decided_on=date(2026, 10, 2))
+    Review.objects.create(adr=adr, reviewer=member, verdict="accepted", comment="Fine.",
+                          reviewed_at=datetime(2026, 11, 3, 23, 30, tzinfo=dt_timezone.utc))
+    rejected = AdrFactory(status="rejected")
+    Review.objects.create(adr=rejected, reviewer=member, verdict="rejected", comment="No.")
+    import_module("adr.migrations.0005_accepted_on_from_reviews").fill_accepted_on(apps, None)
+    adr.refresh_from_db()
+    assert (adr.decided_on, adr.accepted_on) == (date(2026, 10, 2), date(2026, 11, 4))  # the day in Paris
+    assert Adr.objects.get(pk=rejected.pk).accepted_on is None

@@ -13,6 +13,7 @@ from projects.decommission import selectors, services
 from projects.decommission.models import DecommissionRequest
 from projects.ledger.services import ledger_rollup
 from projects.models import Phase, Project
+from tests.conftest import client_for
 from tests.factories import CostEntryFactory, MembershipFactory, make_manager
 
 State = DecommissionRequest.State
@@ -34,7 +35,7 @@ def test_a_member_requests_and_the_evidence_is_frozen(running_project, member, m
     ledger_rollup(project_ids=[running_project.pk], today=date(2026, 11, 24))
     request = request_for(running_project, member)
     ledger = next(section for section in request.evidence["sections"] if section["key"] == "ledger")
-    assert ["2026-09", "run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
+    assert ["2026-09", "Run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
     assert request.checklist.count() == 7
     assert request.state == State.PROPOSED
 
@@ -42,7 +43,7 @@ def test_a_member_requests_and_the_evidence_is_frozen(running_project, member, m
     ledger_rollup(project_ids=[running_project.pk], today=date(2026, 11, 24))
     request.refresh_from_db()
     ledger = next(section for section in request.evidence["sections"] if section["key"] == "ledger")
-    assert ["2026-09", "run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
+    assert ["2026-09", "Run", "€1,200.00", "€0.00", "0.00"] in ledger["table"]["rows"]
 
 
 @pytest.mark.django_db
@@ -256,6 +257,9 @@ def test_a_cost_after_retirement_is_a_zombie(running_project, member, manager):
     CostEntryFactory(project=running_project, incurred_on=date(2026, 11, 2), amount=Decimal("75"), description="GPU node")
     assert [(cost.day, cost.amount) for cost in selectors.zombie_costs(running_project)] == [(date(2026, 11, 2), Decimal("75"))]
     assert selectors.zombie_project_ids() == {running_project.pk}
+    request = DecommissionRequest.objects.get(project=running_project)
+    page = client_for(member).get(f"/decommissions/{request.pk}/").content.decode()
+    assert "2 Nov 2026 · €75.00 · GPU node" in page  # the day, the amount and what it is
 
 
 @pytest.mark.calendar

@@ -1,5 +1,6 @@
 """Ledger maths against hand-computed figures: categories, currencies, voids, windows, underwater."""
-from datetime import date
+from datetime import date, datetime
+from datetime import timezone as dt_timezone
 from decimal import Decimal
 
 import pytest
@@ -7,7 +8,8 @@ from django.core.management import call_command
 
 from projects.ledger import services
 from projects.ledger.models import CostEntry, ExchangeRate, LedgerMonth, LedgerStatus, ValueEntry
-from tests.factories import CostEntryFactory, ProjectFactory, ValueEntryFactory
+from projects.models import PhaseChange, Project
+from tests.factories import CostEntryFactory, ProjectFactory, UserFactory, ValueEntryFactory
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2025, 7, 15)  # complete months before it: April, May, June
@@ -199,3 +201,35 @@ def test_a_change_enqueues_one_rollup_for_its_project_after_commit(team, member,
             actor=member, project=project, incurred_on=date(2025, 2, 3), category="cloud", amount=Decimal("12"), currency="EUR"
         )
     assert LedgerMonth.objects.get(project=project).cost_total == 12
+
+
+def _move(project, from_phase: str, to_phase: str, when: datetime) -> None:
+    PhaseChange.objects.create(project=project, from_phase=from_phase, to_phase=to_phase, reason="Moved.",
+                               changed_by=UserFactory(), changed_at=when)
+    Project.objects.filter(pk=project.pk).update(phase=to_phase, phase_changed_at=when)
+
+
+def test_a_history_that_begins_with_a_move_keeps_the_months_before_it_in_the_phase_it_left(team):
+    """Projects older than their recorded history: the months before the first move were in the phase it left."""
+    project = ProjectFactory(team=team, phase="run")
+    for day in (date(2025, 3, 10), date(2025, 4, 10), date(2025, 5, 10), date(2025, 6, 10)):
+        CostEntryFactory(project=project, incurred_on=day, amount=Decimal("100"))
+    _move(project, "run", "decommissioning", datetime(2025, 6, 20, 9, tzinfo=dt_timezone.utc))
+    services.ledger_rollup(today=TODAY)
+    assert [(m.month.month, m.run_month) for m in LedgerMonth.objects.filter(project=project).order_by("month")] == [
+        (3, True), (4, True), (5, True), (6, True),
+    ]
+    assert LedgerStatus.objects.get(project=project).run_months == 3
+
+
+def test_months_after_the_retirement_are_marked_retired_not_run(team):
+    project = ProjectFactory(team=team, phase="run")
+    _move(project, "", "run", datetime(2024, 1, 1, 9, tzinfo=dt_timezone.utc))
+    _move(project, "run", "decommissioning", datetime(2025, 4, 20, 9, tzinfo=dt_timezone.utc))
+    _move(project, "decommissioning", "retired", datetime(2025, 5, 12, 9, tzinfo=dt_timezone.utc))
+    for day in (date(2025, 4, 10), date(2025, 5, 10), date(2025, 6, 10)):
+        CostEntryFactory(project=project, incurred_on=day, amount=Decimal("100"))
+    services.ledger_rollup(today=TODAY)
+    assert [(m.month.month, m.phase, m.run_month) for m in LedgerMonth.objects.filter(project=project).order_by("month")] == [
+        (4, "run", True), (5, "decommissioning", True), (6, "retired", False),
+    ]

@@ -108,7 +108,7 @@ def test_csv_export_lists_the_months(member, project):
     response = client_for(member).get(reverse("ledger:project_ledger_csv", args=[project.slug]))
     lines = response.content.decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
-    assert lines[0].startswith("month,cost_cloud") and lines[1] == "2025-03,10.5,0,0,0,0,10.5,0,0,0,10.5,0,10.5,0,0,EUR"
+    assert lines[0].startswith("month,cost_cloud") and lines[1] == "2025-03,10.5,0,0,0,0,10.5,0,0,0,10.5,0,10.5,0,0,EUR,run"
     assert "E-" not in response.content.decode() and "000000" not in response.content.decode()
 
 
