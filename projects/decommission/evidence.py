@@ -99,5 +99,5 @@ def ledger_figures(project: Project) -> dict:
     return {
         "title": _("Run cost and realized value"),
         "facts": facts,
-        "table": {"columns": [_("Month"), _("Month of"), _("Cost"), _("Value"), _("Value / cost")], "rows": rows},
+        "table": {"columns": [_("Month"), _("Phase"), _("Cost"), _("Value"), _("Value / cost")], "rows": rows},
     }

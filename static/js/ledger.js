@@ -25,6 +25,7 @@ function drawLedgerChart() {
     },
     options: {
       responsive: true,
+      maintainAspectRatio: false,
       animation: false,
       locale: document.documentElement.lang,
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } },

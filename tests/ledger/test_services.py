@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from projects import clock
 from projects import services as project_services
 from projects.ledger import services
 from projects.ledger.models import CostEntry, ExchangeRate, ValueEntry
