@@ -7,5 +7,5 @@ class AdrConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
-        # Adds this app's section to the decommission evidence snapshot.
-        from adr import evidence  # noqa: F401
+        # Adds this app's section to the decommission evidence snapshot and its cards to the project and team pages.
+        from adr import cards, evidence  # noqa: F401

@@ -25,9 +25,6 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", _("Superseded")
 
 
-# A remediation ticket is a toil item pointing at its decision (`ToilItem.remediates`); these statuses
-# of the toil item finish it ("accepted" does not: the debt is still there).
-REMEDIATION_FINISHED = ("automated", "eliminated", "done")
 
 
 def _names() -> ArrayField:

@@ -4,7 +4,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber, TruncQuarter
 
-from adr.models import REMEDIATION_FINISHED, Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
+from adr import remediation
+from adr.models import Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
 from projects import clock
 from projects.models import Project
 
@@ -127,7 +128,7 @@ def _with_current_placement(adrs: QuerySet) -> QuerySet:
     latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk")
     return adrs.annotate(
         current_cell=Subquery(latest.values("cell")[:1]), current_revisit_by=Subquery(latest.values("revisit_by")[:1]),
-        has_ticket=Exists(_tickets()), has_open_ticket=Exists(_tickets().exclude(status__in=REMEDIATION_FINISHED)),
+        has_ticket=Exists(_tickets()), has_open_ticket=Exists(_tickets().exclude(status__in=remediation.finished())),
     )
 
 

@@ -2,7 +2,7 @@
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from adr.models import REMEDIATION_FINISHED, Adr, Status
+from adr.models import Adr, Status
 from adr.selectors import overdue_shortcuts
 from portal.portfolio import portfolio_queryset
 from projects import permissions
@@ -46,7 +46,7 @@ def my_work(user: User) -> dict:
     )
     overdue_tickets = (
         ToilItem.objects.filter(owner=user, remediates__in=overdue_shortcuts().values("pk"))
-        .exclude(status__in=REMEDIATION_FINISHED).select_related("project", "remediates").order_by("project__name", "title")
+        .exclude(status__in=ToilItem.FINISHED).select_related("project", "remediates").order_by("project__name", "title")
     )
     return {
         "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,

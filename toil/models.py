@@ -8,7 +8,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from adr.models import REMEDIATION_FINISHED
 from projects import clock
 from projects.models import Project, TimeStampedModel
 
@@ -57,8 +56,9 @@ class ToilItem(TimeStampedModel):
         DONE = "done", _("Done")
         ACCEPTED = "accepted", _("Accepted")
 
-    # Finished work: what closes a remediation ticket. "Accepted" toil is not finished.
-    FINISHED = REMEDIATION_FINISHED
+    # Finished work: what closes a remediation ticket (registered with adr.remediation). "Accepted" toil is not
+    # finished: the debt is still there.
+    FINISHED = (Status.AUTOMATED, Status.ELIMINATED, Status.DONE)
     # Where the before/after comparison applies: the toil itself was removed.
     GAINED = (Status.AUTOMATED, Status.ELIMINATED)
 

@@ -1,5 +1,4 @@
-"""Panels other pages include: a project's decisions and small matrix, and on the home page the stale
-proposals and overdue reckless shortcuts."""
+"""The home page's panel of stale proposals and overdue reckless shortcuts, and the `age` filter."""
 from datetime import datetime
 
 from django import template
@@ -15,11 +14,6 @@ register = template.Library()
 def age(moment: datetime) -> str:
     """How long ago `moment` was, by the one clock ("2 weeks, 3 days")."""
     return timesince(moment, clock.now())
-
-
-@register.inclusion_tag("adr/_project_panel.html", takes_context=True)
-def adr_project_panel(context, project):
-    return {"project": project, "request": context.get("request"), **selectors.project_summary(project)}
 
 
 @register.inclusion_tag("adr/_stale_panel.html", takes_context=True)

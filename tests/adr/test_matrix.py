@@ -123,6 +123,6 @@ def test_home_panel_flags_the_overdue_shortcut_and_project_panel_shows_its_matri
 
     home = Template("{% load adr_tags %}{% adr_stale_panel %}").render(Context({}))
     assert "Shadow spreadsheet" in home and "reckless shortcut overdue" in home
-    panel = Template("{% load adr_tags %}{% adr_project_panel project %}").render(Context({"project": decisions["shortcut"].project}))
+    panel = Template('{% load cards %}{% card "project" "decisions" project %}').render(Context({"project": decisions["shortcut"].project}))
     assert '<td title="Conscious and reckless">1</td>' in panel and '<td title="Conscious and prudent">1</td>' in panel
     assert "1 not yet placed" in panel

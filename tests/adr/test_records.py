@@ -324,7 +324,7 @@ def test_project_panel_summarises_with_a_fixed_number_of_queries(project, adr, m
     for index in range(10):
         services.adr_create(actor=member, project=project, title=f"More {index}")
     with django_assert_max_num_queries(3):
-        html = Template("{% load adr_tags %}{% adr_project_panel project %}").render(Context({"project": project}))
+        html = Template('{% load cards %}{% card "project" "decisions" project %}').render(Context({"project": project}))
     assert "11 records" in html and "ADR-0011" in html and "11 not yet placed" in html
 
 

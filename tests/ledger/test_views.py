@@ -199,7 +199,7 @@ def test_project_panel_tag_renders_the_summary(project):
 
     CostEntryFactory(project=project, incurred_on=date(2025, 3, 3), amount=Decimal("10"))
     services.ledger_rollup()
-    html = Template("{% load ledger_tags %}{% ledger_project_panel project %}").render(Context({"project": project}))
+    html = Template('{% load cards %}{% card "project" "ledger" project %}').render(Context({"project": project}))
     assert "Cost against value" in html and "10.00" in html
 
 

@@ -343,18 +343,6 @@ def test_everyone_logged_in_may_read_it(org):
     assert client_for(reader).get("/portfolio/").status_code == 200
 
 
-def test_project_panel_shows_the_projects_flags_in_a_fixed_number_of_queries(org, django_assert_max_num_queries):
-    from django.template import Context, Template
-
-    template = Template("{% load portfolio_tags %}{% portfolio_project_panel project %}")
-    project = Project.objects.select_related("team").get(slug="churn-model")
-    with django_assert_max_num_queries(1):
-        html = template.render(Context({"project": project}))
-    assert "Underwater" in html and "0.25" in html
-    quiet = Project.objects.select_related("team").get(slug="fraud-scoring")
-    assert "No flag raised." in template.render(Context({"project": quiet}))
-
-
 def test_toil_hours_count_the_trailing_window_and_sort_the_table(team, member):
     busy = ProjectFactory(team=team, name="Busy", slug="busy")
     calm = ProjectFactory(team=team, name="Calm", slug="calm")

@@ -231,7 +231,7 @@ def test_project_panel_tag(member, project):
 
     item = ToilItemFactory(project=project)
     TimeLogFactory(item=item, logged_on=clock.today(), minutes=90)
-    html = Template("{% load toil_tags %}{% toil_project_panel project %}").render(Context({"project": project}))
+    html = Template('{% load cards %}{% card "project" "toil" project %}').render(Context({"project": project}))
     assert "open items" in html and "1.5" in html and f"/projects/{project.slug}/toil/" in html
 
 

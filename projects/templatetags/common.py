@@ -1,4 +1,4 @@
-"""Template helpers shared by every app's templates."""
+"""Template helpers shared by every app's templates (`{% load common %}`): form widgets with Bootstrap's classes, sanitised markdown."""
 from django import template
 from django.forms import BoundField
 

@@ -1,21 +1,16 @@
-"""The decommission card on the project page: `{% load decommission_tags %}{% decommission_project_panel project %}`."""
-from django import template
-
-from projects import permissions
+"""The decommission card on the project page: the open or completed request, or the way to ask for one."""
+from projects import cards, permissions
 from projects.decommission import selectors
 from projects.decommission.models import DecommissionRequest
-from projects.ledger.models import LedgerStatus
+from projects.ledger.selectors import ledger_status
 from projects.models import Phase
 
-register = template.Library()
 
-
-@register.inclusion_tag("decommission/_project_panel.html", takes_context=True)
-def decommission_project_panel(context, project) -> dict:
-    user = context["request"].user
+@cards.register("project", "decommission", order=10, template="decommission/_project_panel.html")
+def project_card(request, project) -> dict:
     requests = list(project.decommissions.order_by("-created_at"))
     open_request = next((request for request in requests if request.is_open), None)
-    status = LedgerStatus.objects.filter(project=project).first()
+    status = ledger_status(project)
     return {
         "project": project,
         "requests": requests,
@@ -24,7 +19,7 @@ def decommission_project_panel(context, project) -> dict:
         "can_request": (
             open_request is None
             and project.phase in (Phase.RUN, Phase.BUILD)
-            and permissions.can_request_decommission(user, project)
+            and permissions.can_request_decommission(request.user, project)
         ),
         "zombies": selectors.zombie_costs(project),
         "completed": next((request for request in requests if request.state == DecommissionRequest.State.COMPLETED), None),
