@@ -200,7 +200,7 @@ def ledger_totals() -> dict:
 def drill_focus_import(env: dict, projects: list, manager) -> None:
     from django.core.files import File
 
-    from projects.ledger import services
+    from projects.ledger import imports, selectors
     from projects.ledger.models import FocusImport, FocusRow
 
     say(f"1. FOCUS import of {FOCUS_ROWS} rows; the worker is killed in the middle")
@@ -210,12 +210,12 @@ def drill_focus_import(env: dict, projects: list, manager) -> None:
         from django.db import transaction
 
         with transaction.atomic():
-            focus_import = services.focus_import_start(actor=manager, upload=File(stream, name="billing.csv"))
-    wait_for(lambda: services.focus_progress(focus_import) > 0, 120, "the import to start copying")
+            focus_import = imports.focus_import_start(actor=manager, upload=File(stream, name="billing.csv"))
+    wait_for(lambda: selectors.focus_progress(focus_import) > 0, 120, "the import to start copying")
     time.sleep(0.5)
     kill9(worker)
     focus_import.refresh_from_db()
-    say(f"     worker killed at {services.focus_progress(focus_import)}% of the copy")
+    say(f"     worker killed at {selectors.focus_progress(focus_import)}% of the copy")
     check(focus_import.status == FocusImport.Status.PENDING and not FocusRow.objects.exists(),
           "the killed import left nothing behind (all or nothing)")
 
@@ -251,7 +251,7 @@ def drill_focus_import(env: dict, projects: list, manager) -> None:
 def drill_rollup(env: dict, projects: list) -> None:
     from django.db import connection
 
-    from projects.ledger import services, tasks
+    from projects.ledger import rollup, tasks
 
     say(f"2. Full rollup after {EXTRA_COSTS} more cost entries; the worker is killed in the middle")
     with connection.cursor() as cursor:
@@ -272,7 +272,7 @@ def drill_rollup(env: dict, projects: list) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted AND mode = 'ExclusiveLock'",
-                [services.ADVISORY_NAMESPACE],
+                [rollup.ADVISORY_NAMESPACE],
             )
             return cursor.fetchone()[0] > 0
 
@@ -291,7 +291,7 @@ def drill_rollup(env: dict, projects: list) -> None:
     want = {key: total for key, total in sums_from_entries().items() if total}
     check(ledger_totals() == want, f"ledger equals the sums of the entries ({len(want)} project-months)")
     after = ledger_snapshot()
-    services.ledger_rollup()
+    rollup.ledger_rollup()
     check(ledger_snapshot() == after, "a clean rollup gives exactly the same ledger")
     kill9(worker)
 

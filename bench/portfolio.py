@@ -96,7 +96,7 @@ GENERATE_SQL = [
 def generate(projects: int, rows: int) -> None:
     from django.db import connection, transaction
 
-    from projects.ledger.services import ledger_rollup
+    from projects.ledger.rollup import ledger_rollup
 
     teams = max(5, projects // 100)
     started = time.perf_counter()

@@ -13,8 +13,8 @@ from adr import demo as adr_demo
 from projects import clock
 from projects.decommission import demo as decommission_demo
 from projects.ledger import demo as ledger_demo
-from projects.ledger import services as ledger_services
-from projects.ledger.services import add_months, month_start
+from projects.ledger.rollup import ledger_rollup
+from projects.ledger.months import add_months, month_start
 from projects.models import HEALTH_ITEMS, MANAGERS_GROUP, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 from toil import demo as toil_demo
 from toil import services as toil_services
@@ -205,9 +205,9 @@ def seed() -> bool:
     for project in Project.objects.filter(Exists(TimeLog.objects.filter(item__project=OuterRef("pk")))):
         toil_services.toil_costs_sync(project=project)
     ledger_demo.date_toil_costs()
-    ledger_services.ledger_rollup(today=today)
+    ledger_rollup(today=today)
     decommission_demo.seed(today)
-    ledger_services.ledger_rollup(today=today)  # the decommissions add the costs that arrived after a retirement
+    ledger_rollup(today=today)  # the decommissions add the costs that arrived after a retirement
     return True
 
 

@@ -29,7 +29,7 @@ from projects.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import has_zombie_costs, value_freed
 from projects.ledger.models import LedgerMonth
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import HEALTH_ITEMS, Membership, Phase, Project, Team
 from projects.money import format_money
 from toil.models import TimeLog, ToilItem

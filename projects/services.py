@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django_fsm import State
 
 from projects import clock, permissions
-from projects.ledger.services import has_proof_of_value, schedule_rollup
+from projects.ledger.rollup import schedule_rollup
+from projects.ledger.selectors import has_proof_of_value
 from projects.models import (
     HEALTH_ITEM_KEYS, ChecklistItem, DecommissionRequest, HealthCheck, Membership, Phase, PhaseChange, Project, Team,
 )

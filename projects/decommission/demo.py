@@ -15,9 +15,9 @@ from projects import clock
 from projects.decommission import evidence, services
 from projects.decommission.models import ChecklistItem, DecommissionEvent, DecommissionRequest
 from projects.decommission.selectors import average_monthly_run_cost_before
-from projects.ledger import services as ledger_services
+from projects.ledger.rollup import ledger_rollup
 from projects.ledger.models import CostEntry, LedgerStatus, ValueEntry
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import Phase, Project
 
 State = DecommissionRequest.State
@@ -65,7 +65,7 @@ def _evidence_on(project: Project, moment: datetime) -> dict:
         last = project.phase_changes.order_by("-changed_at").first()
         Project.objects.filter(pk=project.pk).update(phase=last.to_phase, phase_changed_at=last.changed_at)
         LedgerStatus.objects.filter(project=project).delete()
-        ledger_services.ledger_rollup(project_ids=[project.pk], today=day)
+        ledger_rollup(project_ids=[project.pk], today=day)
         with _clock_at(moment):  # the sections count their months back from that day
             snapshot = evidence.snapshot(Project.objects.get(pk=project.pk))
         transaction.set_rollback(True)

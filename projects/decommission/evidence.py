@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from projects import clock
 from projects.ledger.models import LedgerMonth
 from projects.ledger.selectors import ledger_status
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import Project
 from projects.money import format_money
 

@@ -11,7 +11,7 @@ from projects import clock, permissions
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.ledger.models import CostEntry, FocusRow
 from projects.ledger.selectors import run_cost_by_month
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import Phase, Project
 
 

@@ -17,9 +17,10 @@ from django.db.models.functions import Cast, Least
 from django.utils import timezone
 
 from projects import clock
-from projects.ledger import focus, services
+from projects.ledger import focus
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, ValueEntry
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import Phase, Project
 
 HISTORY_MONTHS = 18
@@ -211,6 +212,6 @@ def _seed_focus_import(months: list[date], admin, today: date) -> None:
     content = focus_demo_csv(months)
     stream = io.BytesIO(content)
     focus_import = FocusImport.objects.create(file_name="demo-focus-export.csv", sha256=focus.file_sha256(stream), created_by=admin)
-    services.focus_import_run(import_id=focus_import.pk, stream=stream)
+    ledger_imports.focus_import_run(import_id=focus_import.pk, stream=stream)
     imported = min(_at(month_start(today), 8), clock.now())
     FocusImport.objects.filter(pk=focus_import.pk).update(created_at=imported, updated_at=imported)

@@ -1,14 +1,17 @@
-"""Reads for the ledger pages: the monthly summary, entries with filters, imports, the unallocated bucket."""
+"""Reads for the ledger pages: the monthly summary, entries with filters, imports and their progress, the
+unallocated bucket, run months, and whether a project has proof of value."""
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
+from projects import clock
 from projects.ledger.models import (
-    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, LedgerMonth, LedgerStatus,
-    ValueEntry, PHASE_SPANS_SQL, RUN_PHASES, month_phase_join, run_month_sql,
+    FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, PHASE_SPANS_SQL, RUN_PHASES, AllocationRule, CostEntry, ExchangeRate, FocusImport,
+    FocusRow, LedgerMonth, LedgerStatus, ValueEntry, month_phase_join, run_month_sql,
 )
 from projects.models import Project
 
@@ -102,6 +105,25 @@ def unconverted(project: Project) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute(UNCONVERTED_SQL, {"project": project.pk, "base": settings.PORTAL_BASE_CURRENCY})
         return [{"kind": kind, "currency": code, "count": count, "amount": amount} for kind, code, count, amount in cursor.fetchall()]
+
+
+PROGRESS_KEY = "ledger:focus-progress:{}"  # the running import's percent, written by projects.ledger.imports
+
+
+def focus_progress(focus_import) -> int:
+    if focus_import.is_finished:
+        return 100
+    return int(cache.get(PROGRESS_KEY.format(focus_import.pk)) or 0)
+
+
+def has_proof_of_value(project: Project) -> bool:
+    return (
+        ValueEntry.objects.filter(
+            project=project, voided_at__isnull=True, realized_on__lte=clock.today(), amount__gt=0
+        )
+        .exclude(evidence="")
+        .exists()
+    )
 
 
 def run_months(project: Project, start: date, end: date) -> list[date]:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from projects import clock, permissions
 from projects.spreadsheet import safe_row
 from projects.forms import add_service_errors
-from projects.ledger import selectors, services
+from projects.ledger import imports, reference, selectors, services
 from projects.money import exact_decimal
 from projects.ledger.forms import (
     AllocationRuleForm,
@@ -204,7 +204,7 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
 def _home_context(request, **forms) -> dict:
     imports = list(selectors.focus_imports())
     for focus_import in imports:
-        focus_import.progress = services.focus_progress(focus_import)
+        focus_import.progress = selectors.focus_progress(focus_import)
     return {
         "imports": imports,
         "imports_running": any(not focus_import.is_finished for focus_import in imports),
@@ -241,7 +241,7 @@ def focus_upload(request) -> HttpResponse:
     form = FocusUploadForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            services.focus_import_start(actor=request.user, **form.cleaned_data)
+            imports.focus_import_start(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -259,7 +259,7 @@ def focus_void(request, pk: int) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError({"reason": _("Say why the import is voided.")})
-        services.focus_import_void(actor=request.user, focus_import=focus_import, reason=form.cleaned_data["reason"])
+        imports.focus_import_void(actor=request.user, focus_import=focus_import, reason=form.cleaned_data["reason"])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -274,7 +274,7 @@ def rule_add(request) -> HttpResponse:
     form = AllocationRuleForm(request.POST)
     if form.is_valid():
         try:
-            services.allocation_rule_create(actor=request.user, **form.cleaned_data)
+            reference.allocation_rule_create(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -287,7 +287,7 @@ def rule_add(request) -> HttpResponse:
 def rule_delete(request, pk: int) -> HttpResponse:
     if not permissions.can_manage_allocation(request.user):
         raise PermissionDenied
-    services.allocation_rule_delete(actor=request.user, rule=get_object_or_404(AllocationRule, pk=pk))
+    reference.allocation_rule_delete(actor=request.user, rule=get_object_or_404(AllocationRule, pk=pk))
     messages.success(request, _("Rule removed. Costs already allocated stay with their project."))
     return redirect("ledger:home")
 
@@ -299,7 +299,7 @@ def rate_set(request) -> HttpResponse:
     form = ExchangeRateForm(request.POST)
     if form.is_valid():
         try:
-            services.exchange_rate_set(actor=request.user, **form.cleaned_data)
+            reference.exchange_rate_set(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             add_service_errors(form, error)
         else:

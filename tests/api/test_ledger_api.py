@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from projects.ledger.models import CostEntry, LedgerMonth, ValueEntry
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from tests.api.conftest import api_client, make_token
 from tests.factories import CostEntryFactory, ProjectFactory, ValueEntryFactory, make_manager
 

@@ -7,7 +7,7 @@ import pytest
 
 from projects import clock
 from projects.decommission import services as decommission_services
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Phase, Project
 from tests.api.conftest import api_client, make_token
 from tests.factories import CostEntryFactory, ProjectFactory, TimeLogFactory, ToilItemFactory, ValueEntryFactory

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from projects import clock
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Phase, Project
 from tests.browser.conftest import screenshot
 from tests.factories import PASSWORD, CostEntryFactory, ProjectFactory, TeamFactory, ValueEntryFactory, make_manager

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from projects import clock
 from projects.decommission import selectors, services
 from projects.decommission.models import DecommissionRequest
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Phase, Project
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, MembershipFactory, make_manager

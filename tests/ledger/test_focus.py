@@ -6,7 +6,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from projects.ledger import services
+from projects.ledger.rollup import ledger_rollup
+from projects.ledger import reference as ledger_reference
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import AllocationRule, FocusImport, FocusRow, LedgerMonth
 from tests.factories import ProjectFactory
 from tests.ledger.focus_files import COLUMNS_1_0, COLUMNS_1_2, row, tag, write
@@ -42,7 +44,7 @@ def test_focus_1_0_export_with_tags_is_imported_and_allocated(tmp_path, capsys, 
             "allocated_effective_cost": "1.0000000003", "unallocated_effective_cost": "8",
         }},
     }
-    services.ledger_rollup()
+    ledger_rollup()
     march = LedgerMonth.objects.get(project=churn)
     assert march.cost_cloud == Decimal("1.0000000003")
 
@@ -68,14 +70,14 @@ def test_focus_1_2_export_with_several_currencies_and_real_world_quirks(tmp_path
 def test_same_file_twice_changes_nothing(tmp_path, capsys, churn):
     path = write(tmp_path / "bill.csv", [row(Tags=tag("churn")), row()])
     run(capsys, path)
-    services.ledger_rollup()
+    ledger_rollup()
     before = list(LedgerMonth.objects.values_list("month", "cost_total"))
 
     again = run(capsys, path)
 
     assert (again["rows_imported"], again["duplicates_skipped"]) == (0, 2)
     assert FocusRow.objects.count() == 2
-    services.ledger_rollup()
+    ledger_rollup()
     assert list(LedgerMonth.objects.values_list("month", "cost_total")) == before
 
 
@@ -92,11 +94,11 @@ def test_reissued_billing_period_replaces_earlier_rows_but_keeps_corrections(tmp
 
     latest = FocusImport.objects.filter(status="done").latest("pk")
     assert latest.rows_replaced == 1
-    services.ledger_rollup()
+    ledger_rollup()
     assert LedgerMonth.objects.get(project=churn).cost_cloud == Decimal("162")  # 120 - 7 - 1 + 50
 
-    services.focus_import_void(actor=_manager(), focus_import=latest, reason="Provider withdrew it")
-    services.ledger_rollup()
+    ledger_imports.focus_import_void(actor=_manager(), focus_import=latest, reason="Provider withdrew it")
+    ledger_rollup()
     assert LedgerMonth.objects.get(project=churn).cost_cloud == Decimal("143")  # 100 - 7 + 50
 
 
@@ -117,7 +119,7 @@ def test_rules_allocate_rows_and_new_rules_reallocate_the_unallocated(tmp_path, 
     ]))
     assert result["currencies"]["EUR"]["unallocated_effective_cost"] == "7"
 
-    services.allocation_rule_create(actor=_manager(), field="service_name", match="exact", value="Fraud API", project=fraud)
+    ledger_reference.allocation_rule_create(actor=_manager(), field="service_name", match="exact", value="Fraud API", project=fraud)
 
     assert set(FocusRow.objects.filter(project__isnull=False).values_list("project__slug", "effective_cost")) == {
         ("reco", Decimal("4")), ("fraud", Decimal("6")),
@@ -251,11 +253,11 @@ def test_voiding_the_middle_of_three_reissues_counts_the_period_once(tmp_path, c
     v1, v2, v3 = FocusImport.objects.order_by("pk")
 
     def live_total() -> Decimal:
-        services.ledger_rollup()
+        ledger_rollup()
         return LedgerMonth.objects.get(project=churn).cost_cloud
 
     assert live_total() == Decimal("29")  # v3's 30, v1's correction -2, v2's correction +1
-    services.focus_import_void(actor=manager, focus_import=v2, reason="Sent by mistake")
+    ledger_imports.focus_import_void(actor=manager, focus_import=v2, reason="Sent by mistake")
     assert live_total() == Decimal("28")
-    services.focus_import_void(actor=manager, focus_import=v3, reason="Sent by mistake")
+    ledger_imports.focus_import_void(actor=manager, focus_import=v3, reason="Sent by mistake")
     assert live_total() == Decimal("18")  # v1 counts again, whole

@@ -4,7 +4,7 @@ import threading
 import pytest
 from django.db import connection
 
-from projects.ledger import services
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import FocusImport, FocusRow
 from tests.factories import ProjectFactory
 from tests.ledger.focus_files import row, tag, write
@@ -19,7 +19,7 @@ def run_together(import_ids: list[int]) -> list[BaseException]:
     def work(import_id: int) -> None:
         try:
             barrier.wait()
-            services.focus_import_run(import_id=import_id)
+            ledger_imports.focus_import_run(import_id=import_id)
         except BaseException as error:  # reported to the test below
             errors.append(error)
         finally:
@@ -78,7 +78,7 @@ def test_a_void_waits_for_the_import_that_is_running(tmp_path, team, settings):
     thread = threading.Thread(target=running_import)
     thread.start()
     assert holding.wait(timeout=30)
-    services.focus_import_void(actor=manager, focus_import=focus_import, reason="Sent twice")
+    ledger_imports.focus_import_void(actor=manager, focus_import=focus_import, reason="Sent twice")
     events.append("voided")
     thread.join(timeout=30)
 

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from projects.ledger import services
+from projects.ledger.rollup import ledger_rollup
 from projects.ledger.models import CostEntry, ExchangeRate, LedgerMonth, LedgerStatus, ValueEntry
 from projects.models import PhaseChange, Project
 from tests.factories import CostEntryFactory, ProjectFactory, UserFactory, ValueEntryFactory
@@ -30,7 +31,7 @@ def test_costs_are_summed_by_category_and_month(team):
     CostEntryFactory(project=project, incurred_on=date(2025, 4, 1), category="cloud", amount=Decimal("7"))
     ValueEntryFactory(project=project, realized_on=date(2025, 3, 20), amount=Decimal("470.50"))
 
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
 
     march = month(project, date(2025, 3, 1))
     assert march.cost_cloud == Decimal("100.2500000001")
@@ -53,7 +54,7 @@ def test_other_currencies_use_the_monthly_rate_and_missing_rates_are_shown_uncon
     CostEntryFactory(project=project, incurred_on=date(2025, 4, 3), amount=Decimal("55"), currency="GBP")
     ValueEntryFactory(project=project, realized_on=date(2025, 4, 9), amount=Decimal("10"), currency="CHF")
 
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
 
     assert month(project, date(2025, 3, 1)).cost_total == Decimal("90")
     april = month(project, date(2025, 4, 1))
@@ -70,7 +71,7 @@ def test_voided_entries_do_not_count(team, member):
     services.cost_entry_void(actor=member, entry=voided, reason="Entered twice")
     services.value_entry_void(actor=member, entry=value, reason="Not measured yet")
 
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
 
     march = month(project, kept.incurred_on.replace(day=1))
     assert march.cost_total == 30 and march.value_total == 0
@@ -82,7 +83,7 @@ def test_trailing_window_covers_three_months_even_with_gaps(team):
     for day, amount in [(date(2025, 1, 5), 1), (date(2025, 2, 5), 10), (date(2025, 3, 5), 100), (date(2025, 5, 5), 1000)]:
         CostEntryFactory(project=project, incurred_on=day, amount=Decimal(amount))
 
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
 
     assert month(project, date(2025, 3, 1)).trailing_cost == 111
     assert month(project, date(2025, 5, 1)).trailing_cost == 1100  # March and May; April had nothing
@@ -92,10 +93,10 @@ def test_rollup_twice_gives_the_same_result(team):
     project = ProjectFactory(team=team)
     CostEntryFactory(project=project)
     ValueEntryFactory(project=project)
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     first = list(LedgerMonth.objects.values_list("month", "cost_total", "value_total", "cumulative_cost"))
-    services.ledger_rollup(today=TODAY)
-    services.ledger_rollup(project_ids=[project.pk], today=TODAY)
+    ledger_rollup(today=TODAY)
+    ledger_rollup(project_ids=[project.pk], today=TODAY)
     assert list(LedgerMonth.objects.values_list("month", "cost_total", "value_total", "cumulative_cost")) == first
 
 
@@ -113,7 +114,7 @@ def test_run_project_whose_cost_exceeds_value_over_the_window_is_underwater(team
     ValueEntryFactory(project=project, realized_on=date(2025, 7, 2), amount=Decimal("5000"))  # current month: outside
     CostEntryFactory(project=project, incurred_on=date(2025, 3, 31), amount=Decimal("9999"))  # before the window
 
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
 
     status = LedgerStatus.objects.get(project=project)
     assert status.underwater is True
@@ -126,13 +127,13 @@ def test_run_project_whose_cost_exceeds_value_over_the_window_is_underwater(team
 
 def test_underwater_since_is_the_first_month_of_the_stretch_whenever_computed_and_cleared_when_afloat(team):
     project = _run_project(team)
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     assert LedgerStatus.objects.get(project=project).underwater_since == date(2025, 4, 1)
-    services.ledger_rollup(today=date(2025, 8, 20))  # July: no cost, May and June still sink the window
+    ledger_rollup(today=date(2025, 8, 20))  # July: no cost, May and June still sink the window
     assert LedgerStatus.objects.get(project=project).underwater_since == date(2025, 4, 1)
 
     ValueEntryFactory(project=project, realized_on=date(2025, 6, 1), amount=Decimal("301"))
-    services.ledger_rollup(today=date(2025, 7, 21))
+    ledger_rollup(today=date(2025, 7, 21))
     status = LedgerStatus.objects.get(project=project)
     assert status.underwater is False and status.underwater_since is None
 
@@ -140,14 +141,14 @@ def test_underwater_since_is_the_first_month_of_the_stretch_whenever_computed_an
 def test_projects_not_in_run_are_never_underwater(team):
     project = ProjectFactory(team=team, phase="build")
     CostEntryFactory(project=project, incurred_on=date(2025, 5, 1), amount=Decimal("500"))
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     assert LedgerStatus.objects.get(project=project).underwater is False
 
 
 def test_unconverted_entries_do_not_count_toward_the_underwater_rule(team):
     project = _run_project(team)
     ValueEntryFactory(project=project, realized_on=date(2025, 5, 2), amount=Decimal("1000"), currency="JPY")
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     status = LedgerStatus.objects.get(project=project)
     assert status.underwater is True and status.window_unconverted == 1
 
@@ -215,7 +216,7 @@ def test_a_history_that_begins_with_a_move_keeps_the_months_before_it_in_the_pha
     for day in (date(2025, 3, 10), date(2025, 4, 10), date(2025, 5, 10), date(2025, 6, 10)):
         CostEntryFactory(project=project, incurred_on=day, amount=Decimal("100"))
     _move(project, "run", "decommissioning", datetime(2025, 6, 20, 9, tzinfo=dt_timezone.utc))
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     assert [(m.month.month, m.run_month) for m in LedgerMonth.objects.filter(project=project).order_by("month")] == [
         (3, True), (4, True), (5, True), (6, True),
     ]
@@ -229,7 +230,7 @@ def test_months_after_the_retirement_are_marked_retired_not_run(team):
     _move(project, "decommissioning", "retired", datetime(2025, 5, 12, 9, tzinfo=dt_timezone.utc))
     for day in (date(2025, 4, 10), date(2025, 5, 10), date(2025, 6, 10)):
         CostEntryFactory(project=project, incurred_on=day, amount=Decimal("100"))
-    services.ledger_rollup(today=TODAY)
+    ledger_rollup(today=TODAY)
     assert [(m.month.month, m.phase, m.run_month) for m in LedgerMonth.objects.filter(project=project).order_by("month")] == [
         (4, "run", True), (5, "decommissioning", True), (6, "retired", False),
     ]

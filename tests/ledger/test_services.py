@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from projects import services as project_services
 from projects.ledger import services
+from projects.ledger.rollup import ledger_rollup
+from projects.ledger import reference as ledger_reference
 from projects.ledger.models import CostEntry, ExchangeRate, ValueEntry
 from projects.models import PhaseChange
 from tests.factories import CostEntryFactory, ProjectFactory, ValueEntryFactory
@@ -66,13 +68,13 @@ def test_toil_entries_are_not_written_or_voided_by_hand(team, member):
 
 def test_only_admins_set_exchange_rates(manager, admin_user):
     with pytest.raises(PermissionDenied):
-        services.exchange_rate_set(actor=manager, currency="USD", month=date(2025, 3, 9), rate=Decimal("0.9"))
-    rate = services.exchange_rate_set(actor=admin_user, currency="usd", month=date(2025, 3, 9), rate=Decimal("0.9"))
+        ledger_reference.exchange_rate_set(actor=manager, currency="USD", month=date(2025, 3, 9), rate=Decimal("0.9"))
+    rate = ledger_reference.exchange_rate_set(actor=admin_user, currency="usd", month=date(2025, 3, 9), rate=Decimal("0.9"))
     assert (rate.currency, rate.month) == ("USD", date(2025, 3, 1))
-    services.exchange_rate_set(actor=admin_user, currency="USD", month=date(2025, 3, 20), rate=Decimal("0.95"))
+    ledger_reference.exchange_rate_set(actor=admin_user, currency="USD", month=date(2025, 3, 20), rate=Decimal("0.95"))
     assert ExchangeRate.objects.get().rate == Decimal("0.95")
     with pytest.raises(ValidationError):
-        services.exchange_rate_set(actor=admin_user, currency="GBP", month=date(2025, 3, 1), rate=Decimal("0"))
+        ledger_reference.exchange_rate_set(actor=admin_user, currency="GBP", month=date(2025, 3, 1), rate=Decimal("0"))
 
 
 def test_going_live_without_proof_of_value_is_refused(team, member):
@@ -127,12 +129,12 @@ def test_going_live_is_not_underwater_until_a_full_window_of_run_months(team, me
     for month in (3, 4, 5, 6):
         CostEntryFactory(project=project, incurred_on=date(2026, month, 3), amount=Decimal("100"), currency="EUR")
     set_clock("2026-06-02T09:00")  # March (the go-live month), April, May: two run months
-    services.ledger_rollup()
+    ledger_rollup()
     status = LedgerStatus.objects.get(project=project)
     assert (status.underwater, status.run_months, status.window_cost) == (False, 2, 200)
 
     set_clock("2026-07-02T09:00")  # April, May, June: a full window of run months
-    services.ledger_rollup()
+    ledger_rollup()
     status = LedgerStatus.objects.get(project=project)
     assert (status.underwater, status.run_months, status.window_cost) == (True, 3, 300)
     assert status.underwater_since == date(2026, 4, 1)  # the first run month

@@ -8,6 +8,8 @@ from django.urls import reverse
 
 from projects import clock
 from projects.ledger import services
+from projects.ledger.rollup import ledger_rollup
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, FocusRow, ValueEntry
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, ProjectFactory, ValueEntryFactory
@@ -33,7 +35,7 @@ def test_anonymous_is_sent_to_login(client, project):
 
 def test_everyone_reads_the_ledger_with_its_months_and_underwater_flag(outsider, project):
     CostEntryFactory(project=project, incurred_on=date(2025, 5, 3), amount=Decimal("1234.5"))
-    services.ledger_rollup(today=date(2025, 7, 1))
+    ledger_rollup(today=date(2025, 7, 1))
 
     response = client_for(outsider).get(ledger_url(project))
 
@@ -104,7 +106,7 @@ def test_filters_narrow_the_entries(member, project):
 
 def test_csv_export_lists_the_months(member, project):
     CostEntryFactory(project=project, incurred_on=date(2025, 3, 3), amount=Decimal("10.5"))
-    services.ledger_rollup()
+    ledger_rollup()
     response = client_for(member).get(reverse("ledger:project_ledger_csv", args=[project.slug]))
     lines = response.content.decode().splitlines()
     assert response["Content-Type"].startswith("text/csv")
@@ -117,7 +119,7 @@ def test_project_ledger_runs_a_bounded_number_of_queries(member, project, entrie
     for index in range(entries):
         CostEntryFactory(project=project, incurred_on=date(2024, 1 + index % 12, 1), currency="USD")
         ValueEntryFactory(project=project, realized_on=date(2024, 1 + index % 12, 2))
-    services.ledger_rollup()
+    ledger_rollup()
     client = client_for(member)
     with django_assert_max_num_queries(16):
         assert client.get(ledger_url(project)).status_code == 200
@@ -198,7 +200,7 @@ def test_project_panel_tag_renders_the_summary(project):
     from django.template import Context, Template
 
     CostEntryFactory(project=project, incurred_on=date(2025, 3, 3), amount=Decimal("10"))
-    services.ledger_rollup()
+    ledger_rollup()
     html = Template('{% load cards %}{% card "project" "ledger" project %}').render(Context({"project": project}))
     assert "Cost against value" in html and "10.00" in html
 
@@ -209,7 +211,7 @@ def test_import_task_delivered_twice_imports_once(manager, project, tmp_path, dj
     settings.MEDIA_ROOT = tmp_path / "media"
     path = write(tmp_path / "bill.csv", [row(Tags=tag("churn"))])
     with django_capture_on_commit_callbacks(execute=True):
-        services.focus_import_start(actor=manager, upload=SimpleUploadedFile("bill.csv", path.read_bytes()))
+        ledger_imports.focus_import_start(actor=manager, upload=SimpleUploadedFile("bill.csv", path.read_bytes()))
     focus_import = FocusImport.objects.get()
 
     tasks.import_focus(focus_import.pk)

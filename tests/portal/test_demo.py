@@ -13,7 +13,7 @@ from projects import clock
 from projects.decommission.models import DecommissionEvent, DecommissionRequest
 from projects.decommission.selectors import zombie_costs, zombie_project_ids
 from projects.ledger.models import CostEntry, LedgerMonth, LedgerStatus, ValueEntry
-from projects.ledger.services import add_months, month_start
+from projects.ledger.months import add_months, month_start
 from projects.models import Phase, PhaseChange, Project, Team
 from toil import selectors as toil_selectors
 from toil.models import TimeLog

@@ -9,7 +9,7 @@ from portal.tasks import weekly_digest
 from projects import clock
 from projects.decommission.models import ChecklistItem
 from projects.decommission.services import decommission_request
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Phase, Project
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, ProjectFactory, ToilItemFactory, UserFactory, make_manager

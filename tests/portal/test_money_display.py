@@ -8,7 +8,8 @@ from django.utils import translation
 from portal import portfolio
 from projects import clock
 from projects.decommission.services import decommission_request
-from projects.ledger.services import add_months, ledger_rollup, month_start
+from projects.ledger.months import add_months, month_start
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Phase, Project
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, ProjectFactory

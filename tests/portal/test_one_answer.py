@@ -17,7 +17,8 @@ from adr.models import Cell, Placement
 from projects import clock
 from projects.decommission import selectors as decommission_selectors
 from projects.decommission import services as decommission_services
-from projects.ledger import services as ledger_services
+from projects.ledger.rollup import ledger_rollup
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import FocusImport, LedgerStatus
 from projects.models import Phase, PhaseChange, Project
 from portal import portfolio
@@ -82,7 +83,7 @@ def org(set_clock, team, member, manager, tmp_path, capsys, settings):
         ChargePeriodStart="2026-09-12T00:00:00Z", ChargePeriodEnd="2026-09-13T00:00:00Z", Tags=tag("recommender"),
         EffectiveCost="500",
     )])
-    ledger_services.focus_import_void(actor=manager, focus_import=voided, reason="Billed to the wrong account")
+    ledger_imports.focus_import_void(actor=manager, focus_import=voided, reason="Billed to the wrong account")
 
     archive = _history(ProjectFactory(team=team, name="Archive search", slug="archive-search"),
                        (Phase.RUN, at(2025, 2, 1)), (Phase.DECOMMISSIONING, at(2026, 9, 1)), (Phase.RETIRED, at(2026, 9, 20)),
@@ -95,7 +96,7 @@ def org(set_clock, team, member, manager, tmp_path, capsys, settings):
     for month in (8, 9, 10):
         CostEntryFactory(project=new, incurred_on=date(2026, month, 2), amount=Decimal("1000"))  # build months
 
-    ledger_services.ledger_rollup()
+    ledger_rollup()
     capsys.readouterr()
     return {"recommender": recommender, "archive": archive, "new": new, "overdue": overdue}
 

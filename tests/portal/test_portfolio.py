@@ -12,7 +12,7 @@ from portal import portfolio
 from projects import clock
 from projects.decommission.services import decommission_request
 from projects.ledger.models import LedgerMonth, LedgerStatus
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import HealthCheck, Phase, Project
 from projects.selectors import project_health
 from tests.conftest import client_for

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.test import override_settings
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
-from projects.ledger import services
+from projects.ledger.rollup import ledger_rollup
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth, ValueEntry
 from projects.spreadsheet import FORMULA_START, safe_cell, safe_row
 from tests.conftest import client_for
@@ -43,7 +43,7 @@ def test_ledger_csv_export_has_no_formula_cell(member, team):
     CostEntryFactory(project=project, incurred_on=date(2025, 3, 2), amount=Decimal("-80.00"))  # a credit
     CostEntryFactory(project=project, incurred_on=date(2025, 4, 2), amount=Decimal("120.00"))
     ValueEntryFactory(project=project, realized_on=date(2025, 4, 20), amount=Decimal("15"))
-    services.ledger_rollup(today=date(2025, 6, 1))
+    ledger_rollup(today=date(2025, 6, 1))
     response = client_for(member).get("/projects/churn/ledger/export.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.content.decode())))
@@ -158,7 +158,7 @@ def test_rollup_equals_the_sum_of_live_entries(costs, gains):
             if not voided:
                 expected[(month, "value")] += amount
 
-        services.ledger_rollup(project_ids=[project.pk], today=now)
+        ledger_rollup(project_ids=[project.pk], today=now)
         rows = {row.month: row for row in LedgerMonth.objects.filter(project=project)}
         for month in MONTHS:
             row = rows.get(month)
@@ -171,8 +171,8 @@ def test_rollup_equals_the_sum_of_live_entries(costs, gains):
                 assert amount == expected[(month, key)], (month, key)
         first = list(LedgerMonth.objects.filter(project=project).values_list(
             "month", "cost_total", "value_total", "cumulative_cost", "cumulative_value", "trailing_cost"))
-        services.ledger_rollup(project_ids=[project.pk], today=now)
-        services.ledger_rollup(today=now)
+        ledger_rollup(project_ids=[project.pk], today=now)
+        ledger_rollup(today=now)
         again = list(LedgerMonth.objects.filter(project=project).values_list(
             "month", "cost_total", "value_total", "cumulative_cost", "cumulative_value", "trailing_cost"))
         assert again == first

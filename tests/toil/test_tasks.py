@@ -50,7 +50,7 @@ def test_sync_of_a_deleted_project_does_nothing(ledger_calls):
 
 def test_people_cost_of_toil_reaches_the_ledger(project):
     from projects.ledger.models import CostEntry, LedgerMonth
-    from projects.ledger.services import ledger_rollup
+    from projects.ledger.rollup import ledger_rollup
 
     item = ToilItemFactory(project=project)
     TimeLogFactory(item=item, logged_on=date(2025, 3, 3), minutes=90)

@@ -6,7 +6,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from projects.ledger import focus, services
+from projects.ledger import focus
+from projects.ledger import imports as ledger_imports
 from projects.ledger.models import FocusImport
 
 
@@ -57,7 +58,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 focus_import = FocusImport.objects.create(file_name=name, sha256=sha256, currency=currency)
-                result = services.focus_import_run(import_id=focus_import.pk, stream=stream)
+                result = ledger_imports.focus_import_run(import_id=focus_import.pk, stream=stream)
                 if dry_run:
                     raise _DryRun
         except _DryRun:

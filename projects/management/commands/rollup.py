@@ -1,7 +1,7 @@
 """`manage.py rollup [--project SLUG]`: recompute the ledger now, in the foreground."""
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.ledger.services import ledger_rollup
+from projects.ledger.rollup import ledger_rollup
 from projects.models import Project
 
 
