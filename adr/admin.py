@@ -3,7 +3,7 @@ the revisions and the sign-offs."""
 from django.contrib import admin
 
 from adr.models import Adr, AdrRevision, Comment, Review
-from projects.admin_records import ViewOnly
+from projects.common.admin_records import ViewOnly
 
 
 class ReviewInline(ViewOnly, admin.TabularInline):

@@ -19,8 +19,8 @@ from adr.forms import (
 )
 from adr.models import Adr, AdrRevision, Cell, Comment, Status
 from projects import permissions
-from projects.forms import add_service_errors
-from projects.markdown import render_markdown
+from projects.common.forms import add_service_errors
+from projects.common.markdown import render_markdown
 from projects.models import Project
 
 MAX_UPLOAD_FILES = 500

@@ -303,7 +303,7 @@ def drill_redis_down(env: dict, redis_port: int, projects: list, member) -> None
     from django.test import Client
 
     from portal.tasks import requeue_pending_jobs
-    from projects.jobs import PendingJob
+    from projects.common.jobs import PendingJob
     from projects.ledger import services
 
     say("3. Redis down")

@@ -25,13 +25,13 @@ from adr.models import Adr
 from adr.selectors import no_remediation, overdue_shortcuts, reckless_in_force
 from projects import clock, permissions
 from projects.api import money_text, ratio_text
-from projects.spreadsheet import safe_row
+from projects.common.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import has_zombie_costs, value_freed
 from projects.ledger.models import LedgerMonth
 from projects.ledger.months import add_months, month_start
 from projects.models import HEALTH_ITEMS, Membership, Phase, Project, Team
-from projects.money import format_money
+from projects.common.money import format_money
 from toil.models import TimeLog, ToilItem
 from toil.selectors import WeekShare, latest_complete_week, team_weekly_share
 

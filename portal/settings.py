@@ -213,7 +213,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task that is not acknowledged within the visibility timeout is delivered again: it must be longer
 # than the longest task (CELERY_TASK_TIME_LIMIT, 30 min). `make faults` shortens it to see redelivery.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", str(60 * 60)))}
-# When Redis is down, `.delay()` gives up quickly and projects.jobs records the job instead.
+# When Redis is down, `.delay()` gives up quickly and projects.common.jobs records the job instead.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -226,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": timedelta(minutes=1)},
     "ledger-rollup-nightly": {"task": "projects.ledger.tasks.rollup_all", "schedule": crontab(hour=3, minute=15)},
     "toil-costs-nightly": {"task": "toil.tasks.sync_all_toil_costs", "schedule": crontab(hour=3, minute=30)},
-    # Jobs recorded while Redis was down (projects.jobs.PendingJob) are sent again once it is back.
+    # Jobs recorded while Redis was down (projects.common.jobs.PendingJob) are sent again once it is back.
     "requeue-pending-jobs": {"task": "portal.tasks.requeue_pending_jobs", "schedule": timedelta(minutes=10)},
 
 

@@ -25,10 +25,10 @@ def idempotency_purge() -> int:
 
 @shared_task(soft_time_limit=240, time_limit=300, acks_late=True)
 def requeue_pending_jobs() -> int:
-    """Send again the jobs that could not be queued while Redis was down (projects.jobs)."""
+    """Send again the jobs that could not be queued while Redis was down (projects.common.jobs)."""
     from celery import current_app
 
-    from projects import jobs
+    from projects.common import jobs
 
     sent, _pending = jobs.requeue(lambda name, args: current_app.send_task(name, args=args))
     return sent

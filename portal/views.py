@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from portal import portfolio, selectors, services
 from portal.forms import ApiTokenForm
-from projects.forms import add_service_errors
+from projects.common.forms import add_service_errors
 from projects.models import Project, Team
-from projects.spreadsheet import safe_row
+from projects.common.spreadsheet import safe_row
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.jobs import PendingJob
+from projects.common.jobs import PendingJob
 from projects.models import Membership, Team
 
 

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, PlainSerializer
 
 from projects import services
 from projects.models import Phase, Project, Team
-from projects.money import exact_decimal
+from projects.common.money import exact_decimal
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
 MAX_PAGE = 100_000

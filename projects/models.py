@@ -283,4 +283,4 @@ from projects.decommission.models import (  # noqa: E402,F401  registered here s
     DecommissionEvent,
     DecommissionRequest,
 )
-from projects.jobs import PendingJob  # noqa: E402,F401  registered here so Django finds it in the projects app
+from projects.common.jobs import PendingJob  # noqa: E402,F401  registered here so Django finds it in the projects app

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects import permissions, selectors, services
 from projects.filters import ProjectFilter
-from projects.forms import HealthCheckForm, MembershipAddForm, PhaseChangeForm, ProjectForm, add_service_errors
+from projects.forms import HealthCheckForm, MembershipAddForm, PhaseChangeForm, ProjectForm
+from projects.common.forms import add_service_errors
 from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, Project, Team
 
 

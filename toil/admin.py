@@ -2,7 +2,7 @@
 which record the moves and hand the hours to the ledger."""
 from django.contrib import admin
 
-from projects.admin_records import ViewOnly
+from projects.common.admin_records import ViewOnly
 from toil.models import TimeLog, ToilItem
 
 

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from projects.decommission.evidence import evidence_months, register
-from projects.money import format_money
+from projects.common.money import format_money
 from projects.models import Project
 from toil.models import ToilItem
 from toil.selectors import toil_cost_by_month

@@ -8,7 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from projects import clock, jobs, permissions
+from projects import clock, permissions
+from projects.common import jobs
 from projects.models import Project
 from toil.models import CRITERIA_FIELDS, ToilItem, TimeLog
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from adr.models import Adr
 from projects import permissions
-from projects.forms import add_service_errors
+from projects.common.forms import add_service_errors
 from projects.models import Project, Team
 from toil import selectors, services
 from toil.filters import ToilItemFilter

@@ -2,7 +2,7 @@
 through the workflow's pages, which keep the timeline)."""
 from django.contrib import admin
 
-from projects.admin_records import ViewOnly
+from projects.common.admin_records import ViewOnly
 from projects.decommission.models import ChecklistItem, ChecklistTemplateItem, DecommissionEvent, DecommissionRequest
 
 

@@ -15,7 +15,7 @@ from projects.ledger.models import LedgerMonth
 from projects.ledger.selectors import ledger_status
 from projects.ledger.months import add_months, month_start
 from projects.models import Project
-from projects.money import format_money
+from projects.common.money import format_money
 
 EvidenceProvider = Callable[[Project], dict]
 _providers: dict[str, tuple[int, EvidenceProvider]] = {}

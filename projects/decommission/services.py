@@ -6,7 +6,8 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
-from projects import clock, jobs, permissions
+from projects import clock, permissions
+from projects.common import jobs
 from projects.decommission import evidence
 from projects.decommission.models import (
     DEFAULT_CHECKLIST,

@@ -11,7 +11,7 @@ from projects import permissions
 from projects.decommission import selectors, services
 from projects.decommission.forms import AssignForm, CancelForm, DecisionForm, ItemForm, RequestForm, StateFilterForm
 from projects.decommission.models import ChecklistItem, DecommissionRequest
-from projects.forms import add_service_errors
+from projects.common.forms import add_service_errors
 from projects.models import Project
 
 

@@ -2,7 +2,7 @@
 which keep the audit reason and schedule the rollup."""
 from django.contrib import admin
 
-from projects.admin_records import ViewOnly
+from projects.common.admin_records import ViewOnly
 from projects.ledger.models import AllocationRule, CostEntry, ExchangeRate, FocusImport, ValueEntry
 
 

@@ -17,7 +17,7 @@ from django.db import DataError, connection, transaction
 from django.utils.translation import gettext as _
 
 from projects.ledger.models import AllocationRule, FocusImport
-from projects.money import exact_decimal
+from projects.common.money import exact_decimal
 
 REQUIRED = ("EffectiveCost", "BilledCost", "ChargePeriodStart", "BillingCurrency")
 OPTIONAL = (

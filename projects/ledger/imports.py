@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
-from projects import clock, jobs, permissions
+from projects import clock, permissions
+from projects.common import jobs
 from projects.ledger import focus
 from projects.ledger.models import FocusImport, FocusRow
 from projects.ledger.rollup import schedule_rollup

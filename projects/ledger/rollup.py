@@ -7,7 +7,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 
-from projects import clock, jobs
+from projects import clock
+from projects.common import jobs
 from projects.ledger.models import (
     FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, PHASE_SPANS_SQL, RUN_PHASES, month_phase_join, run_month_sql,
 )

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from projects import clock, permissions
-from projects.spreadsheet import safe_row
-from projects.forms import add_service_errors
+from projects.common.spreadsheet import safe_row
+from projects.common.forms import add_service_errors
 from projects.ledger import imports, reference, selectors, services
-from projects.money import exact_decimal
+from projects.common.money import exact_decimal
 from projects.ledger.forms import (
     AllocationRuleForm,
     CostEntryForm,

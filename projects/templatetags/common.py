@@ -2,7 +2,7 @@
 from django import template
 from django.forms import BoundField
 
-from projects.markdown import render_markdown
+from projects.common.markdown import render_markdown
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Amounts on pages, formatted by `projects.money`: `{% load money_tags %}` then `{{ amount|money }}`,
+"""Amounts on pages, formatted by `projects.common.money`: `{% load money_tags %}` then `{{ amount|money }}`,
 `{{ entry.amount|money:entry.currency }}`, `{{ total|money_whole }}` (no cents, for dashboard figures) and
 `{{ month.cost_total|money_number }}` (no symbol, in a table whose heading names the currency)."""
 from django import template
 
-from projects.money import format_money
+from projects.common.money import format_money
 
 register = template.Library()
 

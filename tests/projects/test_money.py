@@ -5,7 +5,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from projects.money import format_money
+from projects.common.money import format_money
 
 # Babel's French groups thousands with a narrow no-break space (U+202F) and puts a no-break space (U+00A0)
 # before the symbol; these are the exact strings it produces.

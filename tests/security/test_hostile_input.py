@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings, stra
 
 from projects.ledger.rollup import ledger_rollup
 from projects.ledger.models import CostEntry, FocusImport, FocusRow, LedgerMonth, ValueEntry
-from projects.spreadsheet import FORMULA_START, safe_cell, safe_row
+from projects.common.spreadsheet import FORMULA_START, safe_cell, safe_row
 from tests.conftest import client_for
 from tests.factories import CostEntryFactory, ProjectFactory, TeamFactory, ValueEntryFactory, make_manager
 from tests.security.snapshot import tables

@@ -1,5 +1,5 @@
 """Redis down: pages still render and say background work is delayed; a job that could not be
-queued is recorded (projects.jobs.PendingJob) and sent again by the beat task once Redis is back."""
+queued is recorded (projects.common.jobs.PendingJob) and sent again by the beat task once Redis is back."""
 from datetime import date
 from decimal import Decimal
 
@@ -9,8 +9,8 @@ from django.conf import settings
 from kombu.exceptions import OperationalError
 
 from portal import tasks as portal_tasks
-from projects import jobs
-from projects.jobs import PendingJob
+from projects.common import jobs
+from projects.common.jobs import PendingJob
 from projects.ledger import services as ledger_services
 from projects.ledger import tasks as ledger_tasks
 from projects.ledger.models import LedgerMonth

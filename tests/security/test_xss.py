@@ -8,7 +8,7 @@ import pytest
 
 from projects.decommission.models import DecommissionRequest
 from projects.ledger.models import ValueEntry
-from projects.markdown import render_markdown
+from projects.common.markdown import render_markdown
 from projects.models import Project
 from tests.conftest import client_for
 from tests.security.htmlcheck import hostile_parts, new_hostile_parts

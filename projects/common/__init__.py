@@ -1,0 +1,5 @@
+"""The toolbox every app uses, apart from the domain: background jobs that survive a broker outage (`jobs`),
+sanitised markdown (`markdown`), spreadsheet-safe cells (`spreadsheet`), the audit-trail admin mixins
+(`admin_records`), money as people read it and as exports keep it (`money`) and form helpers (`forms`). Its
+template tags are `{% load common %}` and `{% load money_tags %}` (projects/templatetags). Nothing here knows a
+project, a decision or a toil item."""
