@@ -24,14 +24,13 @@ from django.utils.translation import ngettext
 from adr.models import Adr
 from adr.selectors import no_remediation, overdue_shortcuts, reckless_in_force
 from projects import clock, permissions
-from projects.api import money_text, ratio_text
 from projects.common.spreadsheet import safe_row
 from projects.decommission.models import DecommissionRequest
 from projects.decommission.selectors import has_zombie_costs, value_freed
 from projects.ledger.models import LedgerMonth
 from projects.ledger.months import add_months, month_start
 from projects.models import HEALTH_ITEMS, Membership, Phase, Project, Team
-from projects.common.money import format_money
+from projects.common.money import exact_money, exact_ratio, format_money
 from toil.models import TimeLog, ToilItem
 from toil.selectors import WeekShare, latest_complete_week, team_weekly_share
 
@@ -478,8 +477,8 @@ def csv_rows(queryset: QuerySet[Project], shares: dict[int, TeamShare], toil: di
     for project in queryset.iterator(chunk_size=500):
         share = shares.get(project.team_id)
         yield safe_row("" if cell is None else str(cell) for cell in (
-            project.name, project.team.name, phases[project.phase], money_text(project.cost), money_text(project.value),
-            "" if project.ratio is None else ratio_text(project.ratio), f"{toil.get(project.pk, 0) / 60:.1f}",
+            project.name, project.team.name, phases[project.phase], exact_money(project.cost), exact_money(project.value),
+            "" if project.ratio is None else exact_ratio(project.ratio), f"{toil.get(project.pk, 0) / 60:.1f}",
             "" if share is None or share.percent is None else share.percent, project.open_decisions,
             project.overdue_decisions, project.unremediated_decisions, "" if project.health is None else project.health,
             "yes" if project.underwater else "no", "yes" if project.zombie else "no",

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, PlainSerializer
 
 from projects import services
 from projects.models import Phase, Project, Team
-from projects.common.money import exact_decimal
+from projects.common.money import exact_money, exact_ratio
 
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
 MAX_PAGE = 100_000
@@ -48,20 +48,9 @@ def username_of(user) -> str | None:
     return user.username if user is not None else None
 
 
-def money_text(value: Decimal) -> str:
-    """An amount as an exact decimal string, at least to the cent: "1840.00", "0.123456"."""
-    return exact_decimal(value, min_places=2)
-
-
-Money = Annotated[Decimal, PlainSerializer(money_text, return_type=str)]
-
-
-def ratio_text(value: Decimal) -> str:
-    """A quotient (value ÷ cost) to six decimals, as the ledger stores it."""
-    return money_text(value.quantize(Decimal("0.000001")))
-
-
-Ratio = Annotated[Decimal, PlainSerializer(ratio_text, return_type=str)]
+Money = Annotated[Decimal, PlainSerializer(exact_money, return_type=str)]
+# A quotient (value ÷ cost) to six decimals, as the ledger stores it.
+Ratio = Annotated[Decimal, PlainSerializer(exact_ratio, return_type=str)]
 
 
 def one_of(choices: type[TextChoices]):

@@ -45,3 +45,13 @@ def exact_decimal(value: Decimal | None, *, min_places: int = 0) -> str:
     fraction = fraction.rstrip("0").ljust(min_places, "0")
     text = f"{whole}.{fraction}" if fraction else whole
     return "0" if text == "-0" else text
+
+
+def exact_money(value: Decimal) -> str:
+    """An amount in an API answer or a CSV cell: exact, at least to the cent ("1840.00", "0.123456")."""
+    return exact_decimal(value, min_places=2)
+
+
+def exact_ratio(value: Decimal) -> str:
+    """A quotient (value ÷ cost) to six decimals, as the ledger stores it."""
+    return exact_money(value.quantize(Decimal("0.000001")))

@@ -76,14 +76,16 @@ def ledger_figures(project: Project) -> dict:
     ]
     if status is not None:
         ratio = (status.window_value / status.window_cost).quantize(Decimal("0.01")) if status.window_cost else None
-        verdict = {
-            "underwater": _("underwater since %(month)s") % {"month": status.underwater_since.strftime("%Y-%m")}
-            if status.underwater else "",
-            "not_enough_run_history": _("not enough run history (%(months)s of %(window)s run months)") % {
-                "months": status.run_months, "window": status.window_months},
-            "afloat": _("not underwater"),
-            "not_in_run": _("not in run: the rule applies to projects in run"),
-        }[status.verdict]
+        match status.verdict:
+            case "underwater":
+                verdict = _("underwater since %(month)s") % {"month": status.underwater_since.strftime("%Y-%m")}
+            case "not_enough_run_history":
+                verdict = _("not enough run history (%(months)s of %(window)s run months)") % {
+                    "months": status.run_months, "window": status.window_months}
+            case "afloat":
+                verdict = _("not underwater")
+            case "not_in_run":
+                verdict = _("not in run: the rule applies to projects in run")
         facts += [
             [_("Trailing window"), f"{status.window_start.isoformat()} – {status.window_end.isoformat()}"],
             [_("Run cost in the window"), format_money(status.window_cost)],
