@@ -1,6 +1,6 @@
 """The decision-record part of the JSON API: the portfolio's records (filtered by project, team,
 status, quadrant of the conscious/reckless matrix, tag or text), one record in full, and writing a new
-one, which starts as proposed. The write calls the same service as the editor. Mounted by `portal/api.py`."""
+one, which starts as proposed. The write calls the same service as the editor. Mounted by `portal/api/`."""
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -16,7 +16,7 @@ from ninja.responses import Status as HttpStatus
 
 from adr import selectors, services
 from adr.models import Adr, Cell, Review, Status
-from projects.api import ApiDate, Pages, Slug, Text, Username, one_of
+from projects.common.api import ApiDate, Pages, Slug, Text, Username, one_of
 from projects.models import Project
 
 AdrStatus = one_of(Status)

@@ -21,7 +21,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from portal import portfolio, services
-from projects.api import MAX_PAGE, Money, Ratio, Slug
+from projects.common.api import MAX_PAGE, Money, Ratio, Slug
 from projects.models import Phase, Project
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -1,70 +1,22 @@
-"""The projects part of the JSON API: list, read, create, and move a project to another phase; and the
-input and output types every app's router shares (slugs, ids, dates, amounts, choices, pages).
+"""The projects part of the JSON API: list, read, create, and move a project to another phase.
 
-Every write calls the same service as the pages, so every rule holds here too. Mounted by `portal/api.py`.
+Every write calls the same service as the pages, so every rule holds here too. Mounted by `portal/api/`.
 """
 from datetime import date, datetime
-from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, TextChoices
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
-from pydantic import AfterValidator, PlainSerializer
 
 from projects import services
+from projects.common.api import ApiDate, Pages, Slug, Text
 from projects.models import Phase, Project, Team
-from projects.common.money import exact_money, exact_ratio
-
-SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,60}$"
-MAX_PAGE = 100_000
-MAX_ID = 2**63 - 1  # BigAutoField: a larger id can only be missing, never a database error
-
-
-def _storable(value: str) -> str:
-    # PostgreSQL refuses NUL characters and lone surrogates; refuse them here as bad input, not as a crash.
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("must be valid Unicode text") from error
-    return value
-
-
-Text = Annotated[str, AfterValidator(_storable)]
-Slug = Annotated[str, Field(pattern=SLUG_PATTERN)]
-Username = Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-# Dates a script may send: wide enough for any real record, narrow enough to keep month arithmetic sane.
-ApiDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
-
-
-def username_of(user) -> str | None:
-    """A person in an answer: their username, or null when there is nobody (an unassigned item, say)."""
-    return user.username if user is not None else None
-
-
-Money = Annotated[Decimal, PlainSerializer(exact_money, return_type=str)]
-# A quotient (value ÷ cost) to six decimals, as the ledger stores it.
-Ratio = Annotated[Decimal, PlainSerializer(exact_ratio, return_type=str)]
-
-
-def one_of(choices: type[TextChoices]):
-    """The values of a model's choices, inline in the OpenAPI document: many apps have a `Status`, and
-    named enum schemas of the same name would overwrite each other there."""
-    return Literal[tuple(choices.values)]
 
 router = Router(tags=["projects"])
-
-
-class Pages(PageNumberPagination):
-    class Input(Schema):
-        page: int = Field(1, ge=1, le=MAX_PAGE)
-        page_size: int | None = Field(None, ge=1, le=200)
 
 
 class ProjectOut(Schema):

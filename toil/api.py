@@ -1,6 +1,6 @@
 """The toil part of the JSON API: the backlog's items, and logging time on one. Logging calls the same
 service as the board, so the same rules hold: at least a minute, never in the future, and only for
-yourself unless you lead the team. Mounted by `portal/api.py`."""
+yourself unless you lead the team. Mounted by `portal/api/`."""
 from datetime import date, datetime
 
 from django.contrib.auth.models import User
@@ -12,7 +12,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects.api import ApiDate, Id, Money, Pages, Slug, Text, Username, one_of, username_of
+from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, Username, one_of, username_of
 from toil import selectors, services
 from toil.models import TimeLog, ToilItem
 

@@ -1,6 +1,6 @@
 """The decommission part of the JSON API: requests with their state, and one request with its frozen
 evidence, checklist and timeline. Reads only: deciding and working the checklist stay in the browser,
-where a manager sees the evidence. Mounted by `portal/api.py`."""
+where a manager sees the evidence. Mounted by `portal/api/`."""
 from datetime import date, datetime
 from typing import Any
 
@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 
-from projects.api import Id, Money, Pages, one_of, username_of
+from projects.common.api import Id, Money, Pages, one_of, username_of
 from projects.decommission import selectors
 from projects.decommission.models import ChecklistItem, DecommissionEvent, DecommissionRequest
 

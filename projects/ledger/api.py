@@ -1,5 +1,5 @@
 """The ledger part of the JSON API: a project's monthly summary, its cost and value entries, and
-recording or voiding one. Every write calls the same service as the ledger page. Mounted by `portal/api.py`."""
+recording or voiding one. Every write calls the same service as the ledger page. Mounted by `portal/api/`."""
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -10,7 +10,7 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects.api import ApiDate, Id, Money, Pages, Slug, Text, one_of, username_of
+from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, one_of, username_of
 from projects.ledger import selectors, services
 from projects.ledger.models import MONEY, CostEntry, LedgerMonth, ValueEntry
 from projects.models import Project
