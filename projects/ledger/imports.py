@@ -1,5 +1,6 @@
-"""FOCUS billing imports as a person or a command starts them: keep the upload and import it in the background,
-run one import all or nothing, void a whole import (the parsing and allocation live in projects.ledger.focus)."""
+"""FOCUS billing imports as a person or a command starts them: keep the file (both start there), import it in
+the background (uploads) or at once (the command), run one import all or nothing, void a whole import. The
+parsing and allocation live in projects.ledger.focus."""
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +15,10 @@ from projects.ledger.rollup import schedule_rollup
 from projects.ledger.selectors import PROGRESS_KEY
 
 
-@transaction.atomic
-def focus_import_start(*, actor: User, upload, currency: str = "") -> FocusImport:
-    """Keep an uploaded FOCUS file and import it in the background."""
-    from projects.ledger import tasks
-
-    if not permissions.can_import_costs(actor):
+def focus_import_create(*, actor: User | None, upload, currency: str = "") -> FocusImport:
+    """Check a FOCUS file's header and keep the file as a waiting import: where the upload page and
+    `manage.py import_focus` both start. `actor` None is the operator running the command on the server."""
+    if actor is not None and not permissions.can_import_costs(actor):
         raise PermissionDenied(_("Only managers and admins import billing exports."))
     currency = (currency or "").upper()
     try:
@@ -33,6 +32,15 @@ def focus_import_start(*, actor: User, upload, currency: str = "") -> FocusImpor
     focus_import.full_clean(exclude=["upload"])
     focus_import.upload.save(f"{focus_import.sha256[:16]}.csv", upload, save=False)
     focus_import.save()
+    return focus_import
+
+
+@transaction.atomic
+def focus_import_start(*, actor: User, upload, currency: str = "") -> FocusImport:
+    """Keep an uploaded FOCUS file and import it in the background."""
+    from projects.ledger import tasks
+
+    focus_import = focus_import_create(actor=actor, upload=upload, currency=currency)
     transaction.on_commit(lambda: jobs.enqueue(tasks.import_focus, focus_import.pk))
     return focus_import
 

@@ -4,6 +4,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management import CommandError, call_command
 
 from projects.ledger.rollup import ledger_rollup
@@ -261,3 +263,35 @@ def test_voiding_the_middle_of_three_reissues_counts_the_period_once(tmp_path, c
     assert live_total() == Decimal("28")
     ledger_imports.focus_import_void(actor=manager, focus_import=v3, reason="Sent by mistake")
     assert live_total() == Decimal("18")  # v1 counts again, whole
+
+
+def test_the_command_keeps_the_file_as_the_upload_page_does(tmp_path, capsys, settings, churn):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    path = write(tmp_path / "bill.csv", [row(Tags=tag("churn"))])
+
+    run(capsys, path)
+
+    focus_import = FocusImport.objects.get()
+    assert focus_import.file_name == "bill.csv" and focus_import.created_by is None
+    with focus_import.upload.open("rb") as kept:
+        assert kept.read() == path.read_bytes()
+
+
+def test_a_dry_run_keeps_no_file(tmp_path, capsys, settings, churn):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+    run(capsys, write(tmp_path / "bill.csv", [row(Tags=tag("churn"))]), "--dry-run")
+
+    assert not [kept for kept in (tmp_path / "media").rglob("*") if kept.is_file()]
+
+
+def test_the_command_refuses_a_header_with_the_upload_page_message(tmp_path, admin_user):
+    columns = [column for column in COLUMNS_1_0 if column != "EffectiveCost"]
+    path = write(tmp_path / "bill.csv", [row()], columns)
+    with path.open("rb") as stream, pytest.raises(ValidationError) as upload_error:
+        ledger_imports.focus_import_start(actor=admin_user, upload=File(stream, name="bill.csv"))
+
+    message = refused(path)
+
+    assert upload_error.value.message_dict["upload"][0] in message
+    assert not FocusImport.objects.exists()

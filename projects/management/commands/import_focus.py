@@ -3,16 +3,14 @@ import json
 import re
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from projects.ledger import focus
 from projects.ledger import imports as ledger_imports
 from projects.ledger.models import FocusImport
-
-
-class _DryRun(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -51,26 +49,29 @@ class Command(BaseCommand):
             )
 
     def _run(self, stream, name: str, currency: str, dry_run: bool):
+        """The upload page's service keeps the file and the import runs it at once, as the worker would."""
         if currency and not re.fullmatch(focus.CURRENCY_RE, currency):
             raise focus.FocusError(f"--currency {currency!r} is not a three-letter ISO 4217 code, such as USD.")
-        sha256 = focus.file_sha256(stream)
-        result = None
+        if dry_run:
+            return self._dry_run(File(stream, name=name), currency)
+        focus_import = self._create(File(stream, name=name), currency)
+        return ledger_imports.focus_import_run(import_id=focus_import.pk)
+
+    def _dry_run(self, upload: File, currency: str):
+        with transaction.atomic():
+            focus_import = self._create(upload, currency)
+            try:
+                return ledger_imports.focus_import_run(import_id=focus_import.pk, dry_run=True)
+            finally:
+                focus_import.upload.delete(save=False)
+                transaction.set_rollback(True)
+
+    @staticmethod
+    def _create(upload: File, currency: str) -> FocusImport:
         try:
-            with transaction.atomic():
-                focus_import = FocusImport.objects.create(file_name=name, sha256=sha256, currency=currency)
-                result = ledger_imports.focus_import_run(import_id=focus_import.pk, stream=stream)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        except focus.FocusError as error:
-            if not dry_run:
-                # The import rolled back as a whole; the history still shows the refusal.
-                FocusImport.objects.create(
-                    file_name=name, sha256=sha256, currency=currency, status=FocusImport.Status.FAILED, error=str(error)
-                )
-            raise
-        return result
+            return ledger_imports.focus_import_create(actor=None, upload=upload, currency=currency)
+        except ValidationError as error:
+            raise focus.FocusError(" ".join(error.messages)) from None
 
 
 def _json_dumps(payload: dict) -> str:
