@@ -126,7 +126,7 @@ class Adr(TimeStampedModel):
         return f"{self.code}: {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("adr_detail", kwargs={"slug": self.project.slug, "number": self.number})
+        return reverse("adr:detail", kwargs={"slug": self.project.slug, "number": self.number})
 
     @property
     def code(self) -> str:

@@ -371,5 +371,5 @@ def decision_matrix_move(request) -> HttpResponse:
             messages.success(request, _("%(code)s of %(project)s moved to %(cell)s.") % {
                 "code": adr.code, "project": adr.project.name, "cell": Cell(form.cleaned_data["cell"]).label,
             })
-            return redirect(f"{reverse('decision_matrix')}?{request.GET.urlencode()}")
+            return redirect(f"{reverse('adr:matrix')}?{request.GET.urlencode()}")
     return render(request, "adr/matrix.html", _matrix_context(request, move_form=form), status=400)

@@ -289,8 +289,8 @@ class _Urls:
         self.patterns = {
             name: reverse(name, kwargs={key: marker if key == "slug" else 999999999}).replace("999999999", marker)
             for name, key in (
-                ("project_detail", "slug"), ("decommission_new", "slug"), ("ledger:project_ledger", "slug"),
-                ("decommission_detail", "pk"), ("team_detail", "slug"),
+                ("projects:project_detail", "slug"), ("decommission:new", "slug"), ("ledger:project_ledger", "slug"),
+                ("decommission:detail", "pk"), ("projects:team_detail", "slug"),
             )
         }
 
@@ -300,7 +300,7 @@ class _Urls:
 
 def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
     """The alerts panel from the portfolio-wide rows; each item links to where to act."""
-    portfolio = reverse("portfolio")
+    portfolio = reverse("portal:portfolio")
     underwater = Alert("underwater", str(_("Underwater: decommission candidates")), more_url=f"{portfolio}?flag=underwater")
     zombie = Alert("zombie", str(_("Zombie costs after retirement")), more_url=f"{portfolio}?flag=zombie")
     waiting = Alert("waiting", str(_("Decommissions waiting for approval")), more_url=f"{portfolio}?flag=waiting")
@@ -313,12 +313,12 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
         "window": str(_("cost %(cost)s, value %(value)s over the trailing window")),
     }
     for row in rows:
-        project_url = url_for("project_detail", row["slug"])
+        project_url = url_for("projects:project_detail", row["slug"])
         if row["underwater"]:
             if row["decommission_id"]:
-                url, action = url_for("decommission_detail", row["decommission_id"]), labels["see"]
+                url, action = url_for("decommission:detail", row["decommission_id"]), labels["see"]
             else:
-                url, action = url_for("decommission_new", row["slug"]), labels["request"]
+                url, action = url_for("decommission:new", row["slug"]), labels["request"]
             detail = labels["window"] % {
                 "cost": format_money(row["cost"], whole=True), "value": format_money(row["value"], whole=True)}
             team_id = None if row["decommission_id"] else row["team_id"]
@@ -334,17 +334,17 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
         if row["decommission_state"] == DecommissionRequest.State.PROPOSED:
             waiting.items.append(AlertItem(
                 row["name"], str(_("requested, no manager has decided yet")),
-                url_for("decommission_detail", row["decommission_id"]), str(_("Approve or reject")), project_url,
+                url_for("decommission:detail", row["decommission_id"]), str(_("Approve or reject")), project_url,
             ))
         if row["overdue_decisions"]:
             overdue.items.append(AlertItem(
                 row["name"], ngettext("%(count)s reckless decision past its revisit date", "%(count)s reckless decisions past their revisit date", row["overdue_decisions"]) % {"count": row["overdue_decisions"]},
-                reverse("decision_matrix") + "?" + urlencode({"project": row["slug"]}), str(_("Revisit")), project_url,
+                reverse("adr:matrix") + "?" + urlencode({"project": row["slug"]}), str(_("Revisit")), project_url,
             ))
         if row["stale_adrs"]:
             stale.items.append(AlertItem(
                 row["name"], ngettext("%(count)s ADR proposed long ago and still undecided", "%(count)s ADRs proposed long ago and still undecided", row["stale_adrs"]) % {"count": row["stale_adrs"]},
-                reverse("decision_list") + "?" + urlencode({"project": row["slug"], "status": "stale"}), str(_("Review")),
+                reverse("adr:decision_list") + "?" + urlencode({"project": row["slug"], "status": "stale"}), str(_("Review")),
                 project_url,
             ))
     for share in shares.values():
@@ -352,7 +352,7 @@ def build_alerts(rows: list[dict], shares: dict[int, TeamShare]) -> list[Alert]:
             overcap.items.append(AlertItem(
                 share.name, str(_("%(percent)s%% of last week's capacity went to toil")) % {"percent": share.percent},
                 reverse("toil:board") + "?" + urlencode({"team": share.slug}), str(_("See the toil")),
-                url_for("team_detail", share.slug),
+                url_for("projects:team_detail", share.slug),
             ))
     return [alert for alert in (underwater, overdue, overcap, zombie, waiting, stale) if alert.items]
 
@@ -400,7 +400,7 @@ def bubble_data(rows: list[dict]) -> dict:
         datasets[row["phase"]]["data"].append({
             "x": round(float(row["cost"]), 2), "y": round(float(row["value"]), 2),
             "r": round(min(30.0, 4 + hours ** 0.5 * 1.5), 1), "hours": round(hours, 1),
-            "name": row["name"], "url": url_for("project_detail", row["slug"]),
+            "name": row["name"], "url": url_for("projects:project_detail", row["slug"]),
         })
     return {"datasets": [dataset for dataset in datasets.values() if dataset["data"]],
             "currency": settings.PORTAL_BASE_CURRENCY}
@@ -504,7 +504,7 @@ def digest_text(alerts: list[Alert], summary: Totals, base_url: str) -> str:
         lines.append(f"{alert.title} ({len(alert.items)})")
         lines.extend(f"- {item.label}: {item.detail}. {item.action}: {base}{item.url}" for item in alert.items)
         lines.append("")
-    lines.append(str(_("The whole portfolio: %(url)s")) % {"url": base + reverse("portfolio")})
+    lines.append(str(_("The whole portfolio: %(url)s")) % {"url": base + reverse("portal:portfolio")})
     return "\n".join(lines).strip() + "\n"
 
 

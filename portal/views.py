@@ -129,4 +129,4 @@ def api_token_revoke(request, token_id: int) -> HttpResponse:
     token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” is revoked: it no longer works.") % {"name": token.name})
-    return redirect("api_tokens")
+    return redirect("portal:api_tokens")

@@ -52,7 +52,7 @@ class Team(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("team_detail", kwargs={"slug": self.slug})
+        return reverse("projects:team_detail", kwargs={"slug": self.slug})
 
 
 @pghistory.track()
@@ -142,7 +142,7 @@ class Project(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("project_detail", kwargs={"slug": self.slug})
+        return reverse("projects:project_detail", kwargs={"slug": self.slug})
 
     @property
     def is_retired(self) -> bool:

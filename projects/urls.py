@@ -2,6 +2,8 @@ from django.urls import path
 
 from projects import views
 
+app_name = "projects"
+
 urlpatterns = [
     path("teams/", views.team_list, name="team_list"),
     path("teams/<slug:slug>/", views.team_detail, name="team_detail"),

@@ -85,7 +85,7 @@ class DecommissionRequest(TimeStampedModel):
         return f"{self.project} ({self.get_state_display()})"
 
     def get_absolute_url(self) -> str:
-        return reverse("decommission_detail", kwargs={"pk": self.pk})
+        return reverse("decommission:detail", kwargs={"pk": self.pk})
 
     @property
     def is_open(self) -> bool:

@@ -12,15 +12,15 @@ from tests.factories import make_manager
 def test_member_requests_from_the_project_page(running_project, member):
     client = client_for(member)
     page = client.get(running_project.get_absolute_url()).content.decode()
-    assert reverse("decommission_new", args=[running_project.slug]) in page
-    response = client.post(reverse("decommission_new", args=[running_project.slug]), {"reason": "Nobody uses it"})
+    assert reverse("decommission:new", args=[running_project.slug]) in page
+    response = client.post(reverse("decommission:new", args=[running_project.slug]), {"reason": "Nobody uses it"})
     request = DecommissionRequest.objects.get()
     assert response.status_code == 302 and response.url == request.get_absolute_url()
 
 
 @pytest.mark.django_db
 def test_an_empty_reason_is_refused_next_to_the_field(running_project, member):
-    response = client_for(member).post(reverse("decommission_new", args=[running_project.slug]), {"reason": ""})
+    response = client_for(member).post(reverse("decommission:new", args=[running_project.slug]), {"reason": ""})
     assert response.status_code == 400
     assert 'id="id_reason-error"' in response.content.decode()
     assert not DecommissionRequest.objects.exists()
@@ -29,14 +29,14 @@ def test_an_empty_reason_is_refused_next_to_the_field(running_project, member):
 @pytest.mark.django_db
 def test_outsider_gets_403_and_nothing_is_written(running_project, outsider, member, manager):
     client = client_for(outsider)
-    assert client.post(reverse("decommission_new", args=[running_project.slug]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("decommission:new", args=[running_project.slug]), {"reason": "x"}).status_code == 403
     request = services.decommission_request(actor=member, project=running_project, reason="x")
-    assert client.post(reverse("decommission_decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
+    assert client.post(reverse("decommission:decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
     services.decommission_approve(actor=manager, request=request)
     item = request.checklist.first()
-    assert client.post(reverse("decommission_item", args=[request.pk, item.pk]), {"status": "done"}).status_code == 403
-    assert client.post(reverse("decommission_complete", args=[request.pk])).status_code == 403
-    assert client.post(reverse("decommission_cancel", args=[request.pk]), {"reason": "x"}).status_code == 403
+    assert client.post(reverse("decommission:item", args=[request.pk, item.pk]), {"status": "done"}).status_code == 403
+    assert client.post(reverse("decommission:complete", args=[request.pk])).status_code == 403
+    assert client.post(reverse("decommission:cancel", args=[request.pk]), {"reason": "x"}).status_code == 403
     item.refresh_from_db()
     request.refresh_from_db()
     assert item.status == "open" and request.state == "approved"
@@ -47,7 +47,7 @@ def test_requester_manager_is_not_offered_the_decision(running_project, manager)
     request = services.decommission_request(actor=manager, project=running_project, reason="x")
     client = client_for(manager)
     assert "Record decision" not in client.get(request.get_absolute_url()).content.decode()
-    assert client.post(reverse("decommission_decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
+    assert client.post(reverse("decommission:decide", args=[request.pk]), {"decision": "approve"}).status_code == 403
 
 
 @pytest.mark.django_db
@@ -55,7 +55,7 @@ def test_another_manager_approves_from_the_page(running_project, member, manager
     request = services.decommission_request(actor=member, project=running_project, reason="x")
     client = client_for(manager)
     assert "Record decision" in client.get(request.get_absolute_url()).content.decode()
-    response = client.post(reverse("decommission_decide", args=[request.pk]), {"decision": "approve", "comment": "Agreed"})
+    response = client.post(reverse("decommission:decide", args=[request.pk]), {"decision": "approve", "comment": "Agreed"})
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.state == "approved"
@@ -68,7 +68,7 @@ def test_htmx_tick_returns_the_checklist(running_project, member, manager):
     )
     item = request.checklist.first()
     response = client_for(member).post(
-        reverse("decommission_item", args=[request.pk, item.pk]), {"status": "not_relevant", "note": ""}, headers={"HX-Request": "true"}
+        reverse("decommission:item", args=[request.pk, item.pk]), {"status": "not_relevant", "note": ""}, headers={"HX-Request": "true"}
     )
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="card mb-4" id="checklist"')
@@ -76,7 +76,7 @@ def test_htmx_tick_returns_the_checklist(running_project, member, manager):
     item.refresh_from_db()
     assert item.status == "open"
     response = client_for(member).post(
-        reverse("decommission_item", args=[request.pk, item.pk]), {"status": "done", "note": ""}, headers={"HX-Request": "true"}
+        reverse("decommission:item", args=[request.pk, item.pk]), {"status": "done", "note": ""}, headers={"HX-Request": "true"}
     )
     # The first tick starts the work: the heading's state badge comes along, out of band.
     assert '<span id="decommission-state" hx-swap-oob="true"><span class="badge text-bg-primary">In progress</span>' in response.content.decode()
@@ -90,9 +90,9 @@ def test_a_manager_assigns_items_without_ticking_them(running_project, member, m
     item = request.checklist.first()
     client = client_for(manager)
     page = client.get(request.get_absolute_url()).content.decode()
-    assert reverse("decommission_item_assign", args=[request.pk, item.pk]) in page
-    assert f'action="{reverse("decommission_item", args=[request.pk, item.pk])}"' not in page
-    client.post(reverse("decommission_item_assign", args=[request.pk, item.pk]), {"assignee": member.pk})
+    assert reverse("decommission:item_assign", args=[request.pk, item.pk]) in page
+    assert f'action="{reverse("decommission:item", args=[request.pk, item.pk])}"' not in page
+    client.post(reverse("decommission:item_assign", args=[request.pk, item.pk]), {"assignee": member.pk})
     item.refresh_from_db()
     assert item.assignee == member
 
@@ -109,7 +109,7 @@ def test_list_shows_what_waits_for_a_manager_first(team, member, manager):
     second.refresh_from_db()
     waiting = services.decommission_request(actor=member, project=first, reason="x")
     mine = services.decommission_request(actor=manager, project=second, reason="y")
-    rows = list(client_for(manager).get(reverse("decommission_list")).context["requests"])
+    rows = list(client_for(manager).get(reverse("decommission:list")).context["requests"])
     assert [row.pk for row in rows] == [waiting.pk, mine.pk]
     assert rows[0].waiting == 0 and rows[1].waiting == 1
 
@@ -127,7 +127,7 @@ def test_list_query_count_is_bounded(django_assert_max_num_queries, team, member
         services.decommission_request(actor=member, project=project, reason="x")
     client = client_for(make_manager(username="boss"))
     with django_assert_max_num_queries(8):
-        client.get(reverse("decommission_list"))
+        client.get(reverse("decommission:list"))
 
 
 @pytest.mark.django_db

@@ -40,7 +40,7 @@ def test_anonymous_request_is_sent_to_login(client, url):
     for method in (client.get, client.post):
         response = method(url)
         assert response.status_code == 302, url
-        assert response.url.startswith(reverse("login")), url
+        assert response.url.startswith(reverse("portal:login")), url
 
 
 @pytest.mark.django_db
@@ -52,6 +52,6 @@ def test_admin_asks_anonymous_to_log_in(client):
 
 @pytest.mark.django_db
 def test_login_page_is_public(client):
-    response = client.get(reverse("login"))
+    response = client.get(reverse("portal:login"))
     assert response.status_code == 200
     assert b'name="username"' in response.content

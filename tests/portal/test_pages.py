@@ -7,7 +7,7 @@ from tests.conftest import client_for
 
 @pytest.mark.django_db
 def test_member_sees_their_teams_on_home(member, team):
-    response = client_for(member).get(reverse("home"))
+    response = client_for(member).get(reverse("portal:home"))
     assert response.status_code == 200
     assert team.name in response.content.decode()
 
@@ -22,22 +22,22 @@ def test_missing_page_is_a_styled_404(member):
 
 @pytest.mark.django_db
 def test_htmx_requests_carry_the_csrf_token(member):
-    response = client_for(member).get(reverse("home"))
+    response = client_for(member).get(reverse("portal:home"))
     assert 'hx-headers=\'{"X-CSRFToken": "' in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_login_then_logout(client, member):
-    response = client.post(reverse("login"), {"username": "member", "password": "test-password-123"})
+    response = client.post(reverse("portal:login"), {"username": "member", "password": "test-password-123"})
     assert response.status_code == 302
-    assert client.get(reverse("home")).status_code == 200
-    client.post(reverse("logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("portal:home")).status_code == 200
+    client.post(reverse("portal:logout"))
+    assert client.get(reverse("portal:home")).status_code == 302
 
 
 @pytest.mark.django_db
 def test_wrong_password_is_refused_with_a_message(client, member):
-    response = client.post(reverse("login"), {"username": "member", "password": "wrong"})
+    response = client.post(reverse("portal:login"), {"username": "member", "password": "wrong"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
 
@@ -46,7 +46,7 @@ def test_wrong_password_is_refused_with_a_message(client, member):
 def test_password_change(member):
     client = client_for(member)
     response = client.post(
-        reverse("password_change"),
+        reverse("portal:password_change"),
         {"old_password": "test-password-123", "new_password1": "a-new-long-pass-42", "new_password2": "a-new-long-pass-42"},
     )
     assert response.status_code == 302
@@ -56,7 +56,7 @@ def test_password_change(member):
 
 @pytest.mark.django_db
 def test_security_headers_are_set(member):
-    response = client_for(member).get(reverse("home"))
+    response = client_for(member).get(reverse("portal:home"))
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
     assert "script-src 'self'" in response["Content-Security-Policy"]

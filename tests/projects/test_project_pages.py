@@ -18,7 +18,7 @@ def create_form(team, **overrides):
 
 @pytest.mark.django_db
 def test_member_creates_a_project_for_their_team(member, team):
-    response = client_for(member).post(reverse("project_create"), create_form(team))
+    response = client_for(member).post(reverse("projects:project_create"), create_form(team))
     project = Project.objects.get(slug="churn")
     assert response.status_code == 302 and response.url == project.get_absolute_url()
     assert project.team == team and project.tags == ["churn", "batch"] and project.phase == Phase.CONCEPTION
@@ -27,7 +27,7 @@ def test_member_creates_a_project_for_their_team(member, team):
 
 @pytest.mark.django_db
 def test_cannot_create_a_project_for_another_team(member, team, other_team):
-    response = client_for(member).post(reverse("project_create"), create_form(other_team))
+    response = client_for(member).post(reverse("projects:project_create"), create_form(other_team))
     assert response.status_code == 400
     assert not Project.objects.exists()
 
@@ -43,7 +43,7 @@ def test_cannot_create_a_project_for_another_team(member, team, other_team):
     ],
 )
 def test_bad_input_is_refused_next_to_the_field(member, team, overrides, field, message):
-    response = client_for(member).post(reverse("project_create"), create_form(team, **overrides))
+    response = client_for(member).post(reverse("projects:project_create"), create_form(team, **overrides))
     assert response.status_code == 400
     page = response.content.decode()
     assert f'id="id_{field}-error"' in page and message in page
@@ -53,7 +53,7 @@ def test_bad_input_is_refused_next_to_the_field(member, team, overrides, field, 
 @pytest.mark.django_db
 def test_duplicate_slug_is_refused(member, team):
     ProjectFactory(team=team, slug="churn")
-    response = client_for(member).post(reverse("project_create"), create_form(team))
+    response = client_for(member).post(reverse("projects:project_create"), create_form(team))
     assert response.status_code == 400
     assert "already exists" in response.content.decode()
     assert Project.objects.count() == 1
@@ -63,8 +63,8 @@ def test_duplicate_slug_is_refused(member, team):
 def test_member_of_another_team_gets_403_on_edit_and_nothing_changes(outsider, team):
     project = ProjectFactory(team=team, name="Original")
     client = client_for(outsider)
-    assert client.get(reverse("project_edit", args=[project.slug])).status_code == 403
-    response = client.post(reverse("project_edit", args=[project.slug]), {**create_form(team), "name": "Hijacked", "slug": project.slug})
+    assert client.get(reverse("projects:project_edit", args=[project.slug])).status_code == 403
+    response = client.post(reverse("projects:project_edit", args=[project.slug]), {**create_form(team), "name": "Hijacked", "slug": project.slug})
     assert response.status_code == 403
     project.refresh_from_db()
     assert project.name == "Original"
@@ -75,7 +75,7 @@ def test_member_edits_their_project(member, team):
     project = ProjectFactory(team=team)
     form = {**create_form(team), "name": "Renamed", "slug": project.slug}
     del form["team"]
-    response = client_for(member).post(reverse("project_edit", args=[project.slug]), form)
+    response = client_for(member).post(reverse("projects:project_edit", args=[project.slug]), form)
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.name == "Renamed"
@@ -94,7 +94,7 @@ def test_everyone_reads_a_project_but_only_the_team_sees_edit_controls(outsider,
 @pytest.mark.django_db
 def test_phase_change_from_the_page(member, team):
     project = ProjectFactory(team=team)
-    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "Data ready"})
+    response = client_for(member).post(reverse("projects:project_phase", args=[project.slug]), {"to_phase": "build", "reason": "Data ready"})
     assert response.status_code == 302
     project.refresh_from_db()
     assert project.phase == Phase.BUILD
@@ -103,7 +103,7 @@ def test_phase_change_from_the_page(member, team):
 @pytest.mark.django_db
 def test_refused_phase_change_shows_the_reason(member, team):
     project = ProjectFactory(team=team)
-    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "skip"})
+    response = client_for(member).post(reverse("projects:project_phase", args=[project.slug]), {"to_phase": "run", "reason": "skip"})
     assert response.status_code == 400
     assert "cannot move to Run" in response.content.decode()
     project.refresh_from_db()
@@ -114,8 +114,8 @@ def test_refused_phase_change_shows_the_reason(member, team):
 def test_outsider_cannot_change_phase_or_checklist(outsider, team):
     project = ProjectFactory(team=team)
     client = client_for(outsider)
-    assert client.post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"}).status_code == 403
-    assert client.post(reverse("health_check", args=[project.slug, "data-available"]), {"status": "yes"}).status_code == 403
+    assert client.post(reverse("projects:project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"}).status_code == 403
+    assert client.post(reverse("projects:health_check", args=[project.slug, "data-available"]), {"status": "yes"}).status_code == 403
     project.refresh_from_db()
     assert project.phase == Phase.CONCEPTION and not HealthCheck.objects.exists()
 
@@ -124,7 +124,7 @@ def test_outsider_cannot_change_phase_or_checklist(outsider, team):
 def test_health_checklist_score_counts_current_and_earlier_phases(member, team):
     project = ProjectFactory(team=team)
     client = client_for(member)
-    url = lambda item: reverse("health_check", args=[project.slug, item])  # noqa: E731
+    url = lambda item: reverse("projects:health_check", args=[project.slug, item])  # noqa: E731
     client.post(url("value-metric-agreed"), {"status": "yes", "note": "Signed off"}, headers={"HX-Request": "true"})
     response = client.post(url("data-available"), {"status": "partly"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
@@ -136,7 +136,7 @@ def test_health_checklist_score_counts_current_and_earlier_phases(member, team):
 @pytest.mark.django_db
 def test_unknown_checklist_item_is_404(member, team):
     project = ProjectFactory(team=team)
-    assert client_for(member).post(reverse("health_check", args=[project.slug, "no-such-item"]), {"status": "yes"}).status_code == 404
+    assert client_for(member).post(reverse("projects:health_check", args=[project.slug, "no-such-item"]), {"status": "yes"}).status_code == 404
 
 
 @pytest.mark.django_db
@@ -144,7 +144,7 @@ def test_list_filters_by_team_phase_tag_and_search(member, team, other_team):
     ProjectFactory(team=team, name="Churn", tags=["churn"])
     ProjectFactory(team=other_team, name="Fraud", tags=["fraud"])
     client = client_for(member)
-    page = lambda **q: client.get(reverse("project_list"), q).content.decode()  # noqa: E731
+    page = lambda **q: client.get(reverse("projects:project_list"), q).content.decode()  # noqa: E731
     assert "Churn" in page(team=team.slug) and "Fraud" not in page(team=team.slug)
     assert "Fraud" in page(tag="fraud") and "Churn" not in page(tag="fraud")
     assert "Fraud" in page(q="fra") and "Churn" not in page(q="fra")
@@ -154,7 +154,7 @@ def test_list_filters_by_team_phase_tag_and_search(member, team, other_team):
 @pytest.mark.django_db
 def test_htmx_list_request_returns_only_the_results(member, team):
     ProjectFactory(team=team, name="Churn")
-    response = client_for(member).get(reverse("project_list"), {"q": "churn"}, headers={"HX-Request": "true"})
+    response = client_for(member).get(reverse("projects:project_list"), {"q": "churn"}, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="results">') and "Churn" in body and "<nav" not in body.split("results")[0]
 
@@ -167,7 +167,7 @@ def test_project_list_runs_a_bounded_number_of_queries(django_assert_max_num_que
         ProjectFactory(team=teams[index % 5], tags=["t%d" % (index % 7)])
     client = client_for(member)
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("project_list"), {"sort": "team"})
+        response = client.get(reverse("projects:project_list"), {"sort": "team"})
     assert response.status_code == 200
 
 
@@ -199,7 +199,7 @@ def _in_build(team):
 @pytest.mark.django_db
 def test_going_live_without_proof_of_value_is_refused_with_the_reason(member, team):
     project = _in_build(team)
-    response = client_for(member).post(reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Ready"})
+    response = client_for(member).post(reverse("projects:project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Ready"})
     assert response.status_code == 400
     assert "Going live needs proof of value" in response.content.decode()
     assert "override" not in response.context["phase_form"].fields
@@ -213,7 +213,7 @@ def test_a_manager_overrides_proof_of_value_from_the_project_page(manager, team)
     client = client_for(manager)
     assert "Manager&#x27;s override" in client.get(project.get_absolute_url()).content.decode()
     response = client.post(
-        reverse("project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Regulatory deadline", "override": "on"}
+        reverse("projects:project_phase", args=[project.slug]), {"to_phase": "run", "reason": "Regulatory deadline", "override": "on"}
     )
     assert response.status_code == 302
     project.refresh_from_db()
@@ -225,7 +225,7 @@ def test_a_manager_overrides_proof_of_value_from_the_project_page(manager, team)
 @pytest.mark.django_db
 def test_a_manager_cannot_make_other_moves_on_a_team_project(manager, team):
     project = ProjectFactory(team=team)
-    response = client_for(manager).post(reverse("project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"})
+    response = client_for(manager).post(reverse("projects:project_phase", args=[project.slug]), {"to_phase": "build", "reason": "x"})
     assert response.status_code == 403
     project.refresh_from_db()
     assert project.phase == Phase.CONCEPTION

@@ -8,7 +8,7 @@ from tests.factories import UserFactory
 
 
 def add_url(team):
-    return reverse("membership_add", args=[team.slug])
+    return reverse("projects:membership_add", args=[team.slug])
 
 
 def add_form(user, **overrides):
@@ -80,7 +80,7 @@ def test_adding_an_existing_member_twice_is_refused(lead, team, member):
 @pytest.mark.django_db
 def test_lead_removes_a_member(lead, team, member):
     membership = team.memberships.get(user=member)
-    response = client_for(lead).post(reverse("membership_remove", args=[team.slug, membership.pk]))
+    response = client_for(lead).post(reverse("projects:membership_remove", args=[team.slug, membership.pk]))
     assert response.status_code == 302
     assert not team.memberships.filter(user=member).exists()
 
@@ -88,7 +88,7 @@ def test_lead_removes_a_member(lead, team, member):
 @pytest.mark.django_db
 def test_member_cannot_remove_anyone(lead, team, member):
     membership = team.memberships.get(user=lead)
-    response = client_for(member).post(reverse("membership_remove", args=[team.slug, membership.pk]))
+    response = client_for(member).post(reverse("projects:membership_remove", args=[team.slug, membership.pk]))
     assert response.status_code == 403
     assert team.memberships.filter(user=lead).exists()
 
@@ -96,7 +96,7 @@ def test_member_cannot_remove_anyone(lead, team, member):
 @pytest.mark.django_db
 def test_the_last_lead_cannot_be_removed(lead, team):
     membership = team.memberships.get(user=lead)
-    response = client_for(lead).post(reverse("membership_remove", args=[team.slug, membership.pk]), follow=True)
+    response = client_for(lead).post(reverse("projects:membership_remove", args=[team.slug, membership.pk]), follow=True)
     assert "at least one lead" in response.content.decode()
     assert team.memberships.filter(user=lead).exists()
 

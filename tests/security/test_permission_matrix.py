@@ -128,38 +128,38 @@ ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
 
 CASES = [
     # portal
-    Case("home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("portfolio", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
-    Case("portfolio_csv", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
-    Case("login", ROW_LOGIN, get=EVERYONE, post=EVERYONE, data=lambda org: {"username": "nobody", "password": "wrong"}),
-    Case("logout", ROW_ACCOUNT, get=NOT_SERVED, post=LOGGED_IN),
-    Case("password_change", ROW_ACCOUNT, get=LOGGED_IN, post=LOGGED_IN,
+    Case("portal:home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:portfolio", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:portfolio_csv", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:login", ROW_LOGIN, get=EVERYONE, post=EVERYONE, data=lambda org: {"username": "nobody", "password": "wrong"}),
+    Case("portal:logout", ROW_ACCOUNT, get=NOT_SERVED, post=LOGGED_IN),
+    Case("portal:password_change", ROW_ACCOUNT, get=LOGGED_IN, post=LOGGED_IN,
          data=lambda org: {"old_password": "not-mine", "new_password1": "a-new-pass-phrase-9", "new_password2": "a-new-pass-phrase-9"}),
-    Case("password_change_done", ROW_ACCOUNT, get=LOGGED_IN, post=NOT_SERVED),
-    Case("api_tokens", ROW_TOKENS, get=LOGGED_IN, post=NOT_SERVED),
-    Case("api_token_create", ROW_TOKENS, get=NOT_SERVED, post=LOGGED_IN,
+    Case("portal:password_change_done", ROW_ACCOUNT, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:api_tokens", ROW_TOKENS, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:api_token_create", ROW_TOKENS, get=NOT_SERVED, post=LOGGED_IN,
          data=lambda org: {"name": "ci", "scope": "read", "expires_on": today(30)}),
-    Case("api_token_revoke", ROW_TOKENS, get=NOT_SERVED, post=LOGGED_IN, kwargs=own_token, label="own"),
-    Case("api_token_revoke", ROW_TOKENS, get=NOT_SERVED, post=frozenset({"member"}),
+    Case("portal:api_token_revoke", ROW_TOKENS, get=NOT_SERVED, post=LOGGED_IN, kwargs=own_token, label="own"),
+    Case("portal:api_token_revoke", ROW_TOKENS, get=NOT_SERVED, post=frozenset({"member"}),
          kwargs=lambda org, role: {"token_id": org.tokens["member"]}, label="the member's"),
     # teams
-    Case("team_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("team_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("team")),
-    Case("membership_add", ROW_MEMBERS, get=LEAD, post=LEAD, kwargs=slug("team"),
+    Case("projects:team_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("projects:team_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("team")),
+    Case("projects:membership_add", ROW_MEMBERS, get=LEAD, post=LEAD, kwargs=slug("team"),
          data=lambda org: {"user": org.users["manager"].pk, "role": "member", "weekly_hours": "35", "joined_on": "2025-02-03"}),
-    Case("membership_remove", ROW_MEMBERS, get=NOT_SERVED, post=LEAD,
+    Case("projects:membership_remove", ROW_MEMBERS, get=NOT_SERVED, post=LEAD,
          kwargs=lambda org, role: {"slug": org.team.slug, "membership_id": org.project.team.memberships.get(user=org.users["member"]).pk}),
     # projects
-    Case("project_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("project_create", ROW_CREATE, get=TEAMS_ANY, post=TEAMS_ANY, data=project_form),
-    Case("project_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
-    Case("project_edit", ROW_EDIT, get=TEAM, post=TEAM, kwargs=slug("project"),
+    Case("projects:project_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("projects:project_create", ROW_CREATE, get=TEAMS_ANY, post=TEAMS_ANY, data=project_form),
+    Case("projects:project_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
+    Case("projects:project_edit", ROW_EDIT, get=TEAM, post=TEAM, kwargs=slug("project"),
          data=lambda org: {**project_form(org), "slug": org.project.slug}),
-    Case("project_edit", ROW_RETIRED, get=ADMIN, post=ADMIN, kwargs=slug("retired"),
+    Case("projects:project_edit", ROW_RETIRED, get=ADMIN, post=ADMIN, kwargs=slug("retired"),
          data=lambda org: {**project_form(org), "slug": org.retired.slug}, label="retired"),
-    Case("project_phase", ROW_EDIT, get=NOT_SERVED, post=TEAM, kwargs=slug("project"),
+    Case("projects:project_phase", ROW_EDIT, get=NOT_SERVED, post=TEAM, kwargs=slug("project"),
          data=lambda org: {"to_phase": "retired", "reason": "Switched off."}),
-    Case("health_check", ROW_EDIT, get=NOT_SERVED, post=TEAM,
+    Case("projects:health_check", ROW_EDIT, get=NOT_SERVED, post=TEAM,
          kwargs=lambda org, role: {"slug": org.project.slug, "item": HEALTH_ITEM_KEYS[0]}, data=lambda org: {"status": "done", "note": ""}),
     # ledger
     Case("ledger:home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
@@ -188,19 +188,19 @@ CASES = [
     Case("ledger:value_void", ROW_COSTS, get=NOT_SERVED, post=TEAM,
          kwargs=lambda org, role: {"slug": org.project.slug, "pk": org.value.pk}, data=lambda org: {"reason": "Double count."}),
     # decommissioning
-    Case("decommission_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("decommission_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=pk("decommission")),
-    Case("decommission_new", ROW_DECOM_REQUEST, get=TEAM | MANAGERS, post=TEAM | MANAGERS, kwargs=slug("project"),
+    Case("decommission:list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("decommission:detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=pk("decommission")),
+    Case("decommission:new", ROW_DECOM_REQUEST, get=TEAM | MANAGERS, post=TEAM | MANAGERS, kwargs=slug("project"),
          data=lambda org: {"reason": "It costs more than it brings."}),
-    Case("decommission_decide", ROW_DECOM_DECIDE, get=NOT_SERVED, post=MANAGERS, kwargs=pk("decommission"),
+    Case("decommission:decide", ROW_DECOM_DECIDE, get=NOT_SERVED, post=MANAGERS, kwargs=pk("decommission"),
          data=lambda org: {"decision": "approve", "comment": "Agreed."}),
-    Case("decommission_complete", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, kwargs=pk("decommission"), setup=approve),
-    Case("decommission_cancel", ROW_DECOM_CANCEL, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=pk("decommission"),
+    Case("decommission:complete", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, kwargs=pk("decommission"), setup=approve),
+    Case("decommission:cancel", ROW_DECOM_CANCEL, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=pk("decommission"),
          data=lambda org: {"reason": "The users came back."}),
-    Case("decommission_item", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, setup=approve,
+    Case("decommission:item", ROW_DECOM_WORK, get=NOT_SERVED, post=TEAM, setup=approve,
          kwargs=lambda org, role: {"pk": org.decommission.pk, "item_id": org.decommission.checklist.first().pk},
          data=lambda org: {"status": "done", "note": ""}),
-    Case("decommission_item_assign", ROW_DECOM_ASSIGN, get=NOT_SERVED, post=TEAM | MANAGERS, setup=approve,
+    Case("decommission:item_assign", ROW_DECOM_ASSIGN, get=NOT_SERVED, post=TEAM | MANAGERS, setup=approve,
          kwargs=lambda org, role: {"pk": org.decommission.pk, "item_id": org.decommission.checklist.first().pk},
          data=lambda org: {"assignee": org.users["member"].pk}),
     # toil
@@ -214,29 +214,29 @@ CASES = [
     Case("toil:project_board", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
     Case("toil:item_create", ROW_TOIL, get=TEAM, post=TEAM, kwargs=slug("project"), data=toil_form),
     # decisions (ADRs) and the matrix
-    Case("decision_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("decision_matrix", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
-    Case("decision_matrix_move", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS,
+    Case("adr:decision_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("adr:matrix", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("adr:matrix_move", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS,
          data=lambda org: {"adr": org.adr.pk, "cell": "conscious_prudent", "reason": "Weighed it.", "revisit_by": today(90)}),
-    Case("adr_list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
-    Case("adr_new", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project"), data=adr_form),
-    Case("adr_preview", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=slug("project"),
+    Case("adr:list", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
+    Case("adr:new", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project"), data=adr_form),
+    Case("adr:preview", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=slug("project"),
          data=lambda org: {"title": "T", "context": "*why*"}),
-    Case("adr_import", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project")),
-    Case("adr_detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
-    Case("adr_edit", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=adr_kwargs,
+    Case("adr:import", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=slug("project")),
+    Case("adr:detail", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
+    Case("adr:edit", ROW_ADR_WRITE, get=TEAM, post=TEAM, kwargs=adr_kwargs,
          data=lambda org: {**adr_form(org), "version": org.adr.version, "reason": "Clearer."}),
-    Case("adr_review", ROW_ADR_REVIEW, get=NOT_SERVED, post=LEAD, kwargs=adr_kwargs,
+    Case("adr:review", ROW_ADR_REVIEW, get=NOT_SERVED, post=LEAD, kwargs=adr_kwargs,
          data=lambda org: {"verdict": "accepted", "comment": "Agreed."}),
-    Case("adr_comment_add", ROW_ADR_COMMENT, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
+    Case("adr:comment_add", ROW_ADR_COMMENT, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
          data=lambda org: {"body": "Looks right."}),
-    Case("adr_comment_remove", ROW_ADR_UNCOMMENT, get=NOT_SERVED, post=TEAM,
+    Case("adr:comment_remove", ROW_ADR_UNCOMMENT, get=NOT_SERVED, post=TEAM,
          kwargs=lambda org, role: {**adr_kwargs(org, role), "comment_id": org.comment.pk}),
-    Case("adr_place", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=adr_kwargs,
+    Case("adr:place", ROW_ADR_PLACE, get=NOT_SERVED, post=TEAM | MANAGERS, kwargs=adr_kwargs,
          data=lambda org: {"cell": "conscious_reckless", "reason": "A shortcut.", "revisit_by": today(90)}),
-    Case("adr_placement_suggest", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
+    Case("adr:placement_suggest", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
          data=lambda org: {"knew_tradeoff": "on"}),
-    Case("adr_diff", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
+    Case("adr:diff", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
 ]
 
 CLASSIFIED = {case.name for case in CASES}
@@ -285,7 +285,7 @@ def _client(user) -> Client:
 
 def _outcome(response, role: str) -> str:
     status = response.status_code
-    login = reverse("login")
+    login = reverse("portal:login")
     if status in (301, 302) and response["Location"].startswith(login + "?"):
         return "login"
     if status == 405:
@@ -325,7 +325,7 @@ def test_permission_matrix(case: Case):
                     response = client.post(url, case.data(org))
                 after = snapshot.tables()
                 got = _outcome(response, role)
-                want = _expected(allowed, role, case.name == "login")
+                want = _expected(allowed, role, case.name == "portal:login")
                 if got != want:
                     mismatches.append(f"{method} {url} as {role}: {want} expected, got {got} ({response.status_code})")
                 elif (method == "GET" or got != "allowed") and before != after:
