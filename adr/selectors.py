@@ -1,4 +1,6 @@
-"""Reads for the decision pages: lists with filters and full-text search, one record with its history."""
+"""Reads for the decision pages: lists with filters and full-text search, one record with its history; and the
+decision figures other pages compose: each project's open, overdue, unremediated and stale decisions
+(with_decision_counts)."""
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
@@ -7,6 +9,7 @@ from django.db.models.functions import RowNumber, TruncQuarter
 from adr import remediation
 from adr.models import Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
 from projects import clock
+from projects.common.queries import count_of
 from projects.models import Project
 
 
@@ -140,6 +143,19 @@ def placed(adrs: QuerySet) -> QuerySet:
 def no_remediation(adrs: QuerySet | None = None) -> QuerySet:
     """Reckless decisions in force with no remediation ticket yet."""
     return reckless_in_force(adrs).filter(has_ticket=False)
+
+
+def with_decision_counts(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Per project, from the matrix: open conscious+reckless decisions (`open_decisions`), the overdue ones
+    (`overdue_decisions`), those without any remediation ticket (`unremediated_decisions`), and stale proposed
+    ADRs (`stale_adrs`)."""
+    mine = {"project": OuterRef("pk")}
+    return projects.annotate(
+        open_decisions=count_of(reckless_in_force(Adr.objects.filter(**mine))),
+        overdue_decisions=count_of(overdue_shortcuts(Adr.objects.filter(**mine))),
+        unremediated_decisions=count_of(no_remediation(Adr.objects.filter(**mine))),
+        stale_adrs=count_of(Adr.objects.stale().filter(**mine)),
+    )
 
 
 def matrix(*, team: str = "", project: str = "", since=None, until=None, cell: str = "", cards_per_cell: int = 12) -> dict:

@@ -22,7 +22,9 @@ from ninja.security import HttpBearer
 
 from portal import portfolio, services
 from projects.common.api import MAX_PAGE, Money, Ratio, Slug
+from projects.ledger.months import trailing_window
 from projects.models import Phase, Project
+from projects.selectors import with_health
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 IDEMPOTENCY_HEADER = "Idempotency-Key"
@@ -306,7 +308,7 @@ def portfolio_summary(request, filters: Query[PortfolioFilters]) -> dict:
         team=filters.team or "", phase=filters.phase or "", flag=filters.flag or "",
         sort=filters.sort.lstrip("-"), descending=filters.sort.startswith("-"), page=filters.page,
     )
-    projects = portfolio.with_health(portfolio.apply_filters(base, chosen))
+    projects = with_health(portfolio.apply_filters(base, chosen))
     offset = (filters.page - 1) * filters.page_size
     page = list(projects[offset:offset + filters.page_size])
     shares, toil = overview["shares"], {row["pk"]: row["toil_minutes"] for row in overview["rows"]}
@@ -314,7 +316,7 @@ def portfolio_summary(request, filters: Query[PortfolioFilters]) -> dict:
         share = shares.get(project.team_id)
         project.team_toil_percent = share.percent if share else None
         project.toil_minutes = toil.get(project.pk, 0)
-    summary, (start, end) = overview["totals"], portfolio.trailing_window()
+    summary, (start, end) = overview["totals"], trailing_window()
     return {
         "currency": settings.PORTAL_BASE_CURRENCY,
         "window_start": start,

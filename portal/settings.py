@@ -154,7 +154,7 @@ CACHES = {
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-# The portfolio's portfolio-wide figures are cached under a stamp of the data (portal.portfolio.cached_overview);
+# The portfolio's portfolio-wide figures are cached under a stamp of the data (portal.portfolio.cache.cached_overview);
 # this bounds how long a change the stamp cannot see stays unseen. 0 turns the cache off.
 PORTFOLIO_CACHE_SECONDS = int(os.environ.get("PORTFOLIO_CACHE_SECONDS", "60"))
 

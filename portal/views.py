@@ -17,7 +17,9 @@ from portal import portfolio, selectors, services
 from portal.forms import ApiTokenForm
 from projects.common.forms import add_service_errors
 from projects.models import Project, Team
+from projects.selectors import with_health
 from projects.common.spreadsheet import safe_row
+from toil.selectors import team_shares, toil_minutes_by_project
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -81,10 +83,10 @@ class _Echo:
 def portfolio_csv(request) -> StreamingHttpResponse:
     teams = list(Team.objects.order_by("name"))
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in teams})
-    queryset = portfolio.with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
+    queryset = with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
     writer = csv.writer(_Echo())
     rows = portfolio.csv_rows(
-        queryset, portfolio.team_shares(teams), portfolio.toil_minutes_by_project(), request.build_absolute_uri("/").rstrip("/")
+        queryset, team_shares(teams), toil_minutes_by_project(), request.build_absolute_uri("/").rstrip("/")
     )
     response = StreamingHttpResponse((writer.writerow(safe_row(row)) for row in rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="portfolio.csv"'

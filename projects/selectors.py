@@ -1,7 +1,9 @@
-"""Reads for the team and project pages."""
+"""Reads for the team and project pages, and the project figures other pages compose: the health score in
+SQL (with_health) and the phases in their order (with_phase_rank)."""
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Func, QuerySet
+from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from projects.models import HEALTH_ITEMS, PHASES_IN_SCOPE, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
@@ -70,3 +72,29 @@ def project_health(project: Project) -> Health:
 
 def project_timeline(project: Project) -> QuerySet[PhaseChange]:
     return project.phase_changes.select_related("changed_by")
+
+
+# The score of project_health, in SQL: items of the project's phase and the earlier ones count; yes is a point,
+# partly half; "not relevant" leaves the item out.
+_HEALTH_SQL = """
+SELECT round(100.0 * sum(CASE h.status WHEN 'yes' THEN 1 WHEN 'partly' THEN 0.5 ELSE 0 END)
+             / NULLIF(count(*) FILTER (WHERE h.status IS DISTINCT FROM 'not_relevant'), 0))
+FROM (VALUES {items}) AS item(key, rank)
+LEFT JOIN projects_healthcheck h ON h.project_id = "projects_project"."id" AND h.item = item.key
+WHERE item.rank <= CASE "projects_project"."phase" WHEN 'conception' THEN 0 WHEN 'build' THEN 1 ELSE 2 END
+"""
+
+
+def with_health(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project's health score (`health`), as project_health computes it, in one scalar subquery."""
+    ranks = {Phase.CONCEPTION: 0, Phase.BUILD: 1, Phase.RUN: 2}
+    items = ", ".join("(%s, %s)" for _item in HEALTH_ITEMS)
+    params = [value for item in HEALTH_ITEMS for value in (item.key, ranks[item.phase])]
+    return projects.annotate(health=RawSQL(_HEALTH_SQL.format(items=items), params, output_field=IntegerField()))
+
+
+def with_phase_rank(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """The phase's place in the life of a project (`phase_rank`), for sorting by phase."""
+    return projects.annotate(phase_rank=Case(
+        *[When(phase=phase, then=Value(rank)) for rank, phase in enumerate(Phase.values)], output_field=IntegerField(),
+    ))

@@ -1,10 +1,11 @@
-"""Reads for the decommission pages, the zombie-cost watch and the value freed."""
+"""Reads for the decommission pages, the zombie-cost watch and the value freed; and the decommission figures
+other pages compose: each project's open request and zombie flag (with_open_request)."""
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth.models import User
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 
 from projects import clock, permissions
@@ -90,6 +91,17 @@ def has_zombie_costs() -> Case:
         When(Q(phase=Phase.RETIRED, phase_changed_at__isnull=False),
              then=ExpressionWrapper(Exists(entries) | Exists(rows), output_field=BooleanField())),
         default=Value(False), output_field=BooleanField(),
+    )
+
+
+def with_open_request(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project's open decommission request (`decommission_id`, `decommission_state`, none without one) and
+    whether it has zombie costs (`zombie`)."""
+    open_request = DecommissionRequest.objects.filter(project=OuterRef("pk"), state__in=DecommissionRequest.OPEN_STATES)
+    return projects.annotate(
+        zombie=has_zombie_costs(),
+        decommission_id=Subquery(open_request.values("pk")[:1]),
+        decommission_state=Subquery(open_request.values("state")[:1]),
     )
 
 

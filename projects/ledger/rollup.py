@@ -12,7 +12,7 @@ from projects.common import jobs
 from projects.ledger.models import (
     FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, PHASE_SPANS_SQL, RUN_PHASES, month_phase_join, run_month_sql,
 )
-from projects.ledger.months import add_months, month_start
+from projects.ledger.months import add_months, trailing_window
 
 ADVISORY_NAMESPACE = 7410  # first key of the advisory locks the ledger takes
 ROLLUP_PENDING_KEY = "ledger:rollup-pending:{}"
@@ -186,8 +186,7 @@ def ledger_rollup(*, project_ids: list[int] | None = None, today: date | None = 
     today = today or clock.today()
     _lock_for_rollup(project_ids)
     window = settings.LEDGER_UNDERWATER_WINDOW_MONTHS
-    end = month_start(today)
-    start = add_months(end, -window)
+    start, end = trailing_window(today)
     params = {
         "base": settings.PORTAL_BASE_CURRENCY, "now": clock.now(), "today": today, "start": start, "end": end,
         "last_day": date.fromordinal(end.toordinal() - 1), "last_month": add_months(end, -1),

@@ -1,14 +1,18 @@
 """Reads for the ledger pages: the monthly summary, entries with filters, imports and their progress, the
-unallocated bucket, run months, and whether a project has proof of value."""
+unallocated bucket, run months, and whether a project has proof of value; and the ledger figures other pages
+compose: each project's trailing-window cost, value, ratio and underwater flag (with_window_figures), their
+portfolio totals (window_totals) and the last months' cost and value (monthly_lines)."""
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When, Window
+from django.db.models.functions import Coalesce
 
 from projects import clock
+from projects.ledger.months import add_months, month_start
 from projects.ledger.models import (
     FOCUS_MONTH_SQL, LIVE_FOCUS_ROW_SQL, PHASE_SPANS_SQL, RUN_PHASES, AllocationRule, CostEntry, ExchangeRate, FocusImport,
     FocusRow, LedgerMonth, LedgerStatus, ValueEntry, month_phase_join, run_month_sql,
@@ -182,3 +186,46 @@ def exchange_rates(limit: int = 60) -> QuerySet[ExchangeRate]:
 def project_totals(project: Project) -> dict:
     """Lifetime totals for the project panel, from the summary table."""
     return LedgerMonth.objects.filter(project=project).aggregate(cost=Sum("cost_total"), value=Sum("value_total"))
+
+
+_AMOUNT = DecimalField(max_digits=30, decimal_places=14)
+_ZERO = Value(Decimal("0"), output_field=_AMOUNT)
+
+
+def with_window_figures(projects: QuerySet[Project]) -> QuerySet[Project]:
+    """Each project's figures over the trailing window, from the ledger summary the rollup keeps: `cost`,
+    `value`, `ratio` (value ÷ cost, none without cost), `underwater`, `underwater_since` and `run_months`."""
+    return projects.annotate(
+        cost=Coalesce(F("ledger_status__window_cost"), _ZERO),
+        value=Coalesce(F("ledger_status__window_value"), _ZERO),
+    ).annotate(
+        ratio=Case(When(ledger_status__window_cost__gt=0, then=F("value") / F("cost")), default=None, output_field=_AMOUNT),
+        underwater=Coalesce(F("ledger_status__underwater"), Value(False)),
+        underwater_since=F("ledger_status__underwater_since"),
+        run_months=Coalesce(F("ledger_status__run_months"), Value(0)),
+    )
+
+
+def window_totals() -> dict:
+    """The trailing-window cost and value of every project of a query together (`total_cost`, `total_value`),
+    on each of its rows: one query gives the rows and their totals."""
+    return {
+        "total_cost": Window(Sum("ledger_status__window_cost")),
+        "total_value": Window(Sum("ledger_status__window_value")),
+    }
+
+
+def monthly_lines(project_ids: list[int], *, months: int, today: date | None = None) -> dict[int, dict]:
+    """The last complete months of cost and value per project (the running month would always dip), oldest
+    first, zeros for months without entries, in one query."""
+    end = month_start(today or clock.today())
+    firsts = [add_months(end, -back) for back in range(months, 0, -1)]
+    index = {month: position for position, month in enumerate(firsts)}
+    lines = {pk: {"cost": [0.0] * months, "value": [0.0] * months} for pk in project_ids}
+    rows = LedgerMonth.objects.filter(project_id__in=project_ids, month__gte=firsts[0], month__lte=firsts[-1]).values_list(
+        "project_id", "month", "cost_total", "value_total"
+    )
+    for project_id, month, cost, value in rows:
+        lines[project_id]["cost"][index[month]] = float(round(cost, 2))
+        lines[project_id]["value"][index[month]] = float(round(value, 2))
+    return lines

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal import portfolio
+from projects.ledger.months import trailing_window
 from projects import clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,14 +95,14 @@ def test_half_past_midnight_on_the_first_in_paris_is_the_new_month(settings, set
     settings.TIME_ZONE = "Europe/Paris"
     set_clock("2027-01-01T00:30")
     assert clock.today() == date(2027, 1, 1)
-    assert portfolio.trailing_window() == (date(2026, 10, 1), date(2027, 1, 1))
+    assert trailing_window() == (date(2026, 10, 1), date(2027, 1, 1))
 
 
 def test_the_same_instant_in_utc_is_still_the_old_month(settings, set_clock):
     settings.TIME_ZONE = "UTC"
     set_clock("2026-12-31T23:30")
     assert clock.today() == date(2026, 12, 31)
-    assert portfolio.trailing_window() == (date(2026, 9, 1), date(2026, 12, 1))
+    assert trailing_window() == (date(2026, 9, 1), date(2026, 12, 1))
 
 
 def test_the_clock_runs_on_from_its_start(settings, set_clock, monkeypatch):

@@ -9,6 +9,8 @@ import pytest
 
 from adr.models import Cell, Placement
 from portal import portfolio
+from projects.ledger.months import trailing_window
+from projects.selectors import with_health
 from projects import clock
 from projects.decommission.services import decommission_request
 from projects.ledger.models import LedgerMonth, LedgerStatus
@@ -143,7 +145,7 @@ def test_rows_show_the_window_figures_and_flags(org, member):
     assert rows["old-recommender"].zombie and not rows["quiet-archive"].zombie
     assert rows["demand-forecast"].decommission_state == "proposed"
     assert rows["demand-forecast"].team_share.level == "alert"
-    start, end = portfolio.trailing_window()
+    start, end = trailing_window()
     logged_in_window = [log.minutes for log in TimeLog.objects.all() if start <= log.logged_on < end]
     assert rows["demand-forecast"].toil_minutes == sum(logged_in_window)
 
@@ -259,7 +261,7 @@ def test_health_score_matches_the_project_page(team, member):
     for item, status in statuses.items():
         HealthCheck.objects.create(project=project, item=item, status=status, checked_by=member)
     fresh = ProjectFactory(team=team)
-    scores = {row.pk: row.health for row in portfolio.with_health(portfolio.portfolio_queryset())}
+    scores = {row.pk: row.health for row in with_health(portfolio.portfolio_queryset())}
     assert scores[project.pk] == project_health(project).score == 18
     assert scores[fresh.pk] == project_health(fresh).score == 0
 
@@ -300,7 +302,7 @@ def make_portfolio(count: int) -> None:
                     value_total=Decimal(index % 5 * 60), computed_at=now)
         for index, project in enumerate(projects) for day in months_back(3)
     )
-    start, end = portfolio.trailing_window()
+    start, end = trailing_window()
     LedgerStatus.objects.bulk_create(
         LedgerStatus(project=project, underwater=index % 3 == 0, window_start=start, window_end=end,
                      window_cost=Decimal(300 + index % 7 * 150), window_value=Decimal(index % 5 * 180), computed_at=now)
@@ -346,7 +348,7 @@ def test_everyone_logged_in_may_read_it(org):
 def test_toil_hours_count_the_trailing_window_and_sort_the_table(team, member):
     busy = ProjectFactory(team=team, name="Busy", slug="busy")
     calm = ProjectFactory(team=team, name="Calm", slug="calm")
-    start, end = portfolio.trailing_window()
+    start, end = trailing_window()
     item = ToilItemFactory(project=busy)
     TimeLogFactory(item=item, user=member, logged_on=start, minutes=120)
     TimeLogFactory(item=item, user=member, logged_on=end - timedelta(days=1), minutes=60)

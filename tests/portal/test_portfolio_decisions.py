@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 
 from adr.models import Cell, Placement, Status
-from portal.portfolio import csv_rows, portfolio_queryset, team_shares, toil_minutes_by_project, with_health
+from portal.portfolio import csv_rows, portfolio_queryset
+from projects.selectors import with_health
+from toil.selectors import team_shares, toil_minutes_by_project
 from projects import clock
 from projects.models import Team
 from tests.conftest import client_for
