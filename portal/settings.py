@@ -261,7 +261,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
-# The JSON API (portal/api.py): page size of its lists, and the hourly purge of stored idempotent responses.
+# The JSON API (portal/api/): page size of its lists, and the hourly purge of stored idempotent responses.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_PER_PAGE_SIZE = 200
 CELERY_BEAT_SCHEDULE["idempotency-purge"] = {"task": "portal.tasks.idempotency_purge", "schedule": timedelta(hours=1)}
