@@ -20,6 +20,7 @@ from adr.forms import (
 from adr.models import Adr, AdrRevision, Cell, Comment, Status
 from projects import permissions
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
 from projects.common.markdown import render_markdown
 from projects.models import Project
 
@@ -38,14 +39,14 @@ def _adr(project: Project, number: int) -> Adr:
 
 
 @require_GET
-def adr_list(request, slug: str) -> HttpResponse:
+def adr_list(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _project(slug)
     return render(request, "adr/adr_list.html", {
         "project": project, "adrs": selectors.project_adrs(project), "can_edit": permissions.can_edit_project(request.user, project),
     })
 
 
-def _detail_context(request, adr: Adr, **extra) -> dict:
+def _detail_context(request: HtmxHttpRequest, adr: Adr, **extra) -> dict:
     maker_ids = {user.pk for user in adr.decision_makers.all()}
     can_review = adr.is_proposed and permissions.can_review_decision(
         request.user, project=adr.project, author_id=adr.author_id, decision_maker_ids=maker_ids
@@ -76,7 +77,7 @@ def _detail_context(request, adr: Adr, **extra) -> dict:
 
 
 @require_GET
-def adr_detail(request, slug: str, number: int) -> HttpResponse:
+def adr_detail(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     adr = _adr(_project(slug), number)
     return render(request, "adr/adr_detail.html", _detail_context(request, adr))
 
@@ -86,7 +87,7 @@ def _form_context(project: Project, form: AdrForm, adr: Adr | None = None, **ext
 
 
 @require_http_methods(["GET", "POST"])
-def adr_new(request, slug: str) -> HttpResponse:
+def adr_new(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _project(slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -138,7 +139,7 @@ def _conflict(adr: Adr, base_version: int, mine: dict, data=None) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def adr_edit(request, slug: str, number: int) -> HttpResponse:
+def adr_edit(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The editor. A save based on an older version than the record's is refused (409) and shows, side by
     side, the saved version and the editor's for each field where they differ, with a choice for each.
     The form then carries the record's version and `base_version`, the version the editor started from;
@@ -180,7 +181,7 @@ def adr_edit(request, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def adr_preview(request, slug: str) -> HttpResponse:
+def adr_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     """The live preview: the markdown fields as the record page will show them."""
     fields = [(AdrForm.base_fields[name].label, render_markdown(request.POST.get(name, ""))) for name in
               ("context", "drivers", "outcome", "consequences", "confirmation", "more_information") if request.POST.get(name, "").strip()]
@@ -192,7 +193,7 @@ def adr_preview(request, slug: str) -> HttpResponse:
 
 
 @require_POST
-def adr_review(request, slug: str, number: int) -> HttpResponse:
+def adr_review(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     adr = _adr(_project(slug), number)
     form = ReviewForm(request.POST)
     if form.is_valid():
@@ -210,7 +211,7 @@ def adr_review(request, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def adr_place(request, slug: str, number: int) -> HttpResponse:
+def adr_place(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     adr = _adr(_project(slug), number)
     if not (permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)):
         raise PermissionDenied
@@ -230,7 +231,7 @@ def adr_place(request, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def placement_suggest(request, slug: str, number: int) -> HttpResponse:
+def placement_suggest(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """The questionnaire's suggestion, shown as the answers change."""
     form = PlacementForm(request.POST)
     form.is_valid()
@@ -238,7 +239,7 @@ def placement_suggest(request, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def comment_add(request, slug: str, number: int) -> HttpResponse:
+def comment_add(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     adr = _adr(_project(slug), number)
     form = CommentForm(request.POST)
     if form.is_valid():
@@ -252,7 +253,7 @@ def comment_add(request, slug: str, number: int) -> HttpResponse:
 
 
 @require_POST
-def comment_remove(request, slug: str, number: int, comment_id: int) -> HttpResponse:
+def comment_remove(request: HtmxHttpRequest, slug: str, number: int, comment_id: int) -> HttpResponse:
     project = _project(slug)
     comment = get_object_or_404(Comment.objects.select_related("adr__project"), pk=comment_id, adr__project=project, adr__number=number)
     services.comment_remove(actor=request.user, comment=comment)
@@ -261,7 +262,7 @@ def comment_remove(request, slug: str, number: int, comment_id: int) -> HttpResp
 
 
 @require_GET
-def adr_diff(request, slug: str, number: int) -> HttpResponse:
+def adr_diff(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     adr = _adr(_project(slug), number)
     versions = [revision.version for revision in adr.revisions.all()]
     try:
@@ -298,7 +299,7 @@ def _uploaded_files(uploads) -> list[tuple[str, bytes]]:
 
 
 @require_http_methods(["GET", "POST"])
-def adr_import(request, slug: str) -> HttpResponse:
+def adr_import(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _project(slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -314,7 +315,7 @@ def adr_import(request, slug: str) -> HttpResponse:
 
 
 @require_GET
-def decision_list(request) -> HttpResponse:
+def decision_list(request: HtmxHttpRequest) -> HttpResponse:
     form = DecisionFilterForm(request.GET)
     form.is_valid()
     filters = {name: (form.cleaned_data.get(name) or "").strip() for name in ("q", "project", "team", "status", "tag", "maker")}
@@ -331,7 +332,7 @@ def decision_list(request) -> HttpResponse:
     return render(request, template, context)
 
 
-def _matrix_context(request, move_form: MoveForm | None = None) -> dict:
+def _matrix_context(request: HtmxHttpRequest, move_form: MoveForm | None = None) -> dict:
     form = MatrixFilterForm(request.GET)
     form.is_valid()
     filters = {name: form.cleaned_data.get(name) or "" for name in ("team", "project", "since", "until", "cell")}
@@ -346,7 +347,7 @@ def _matrix_context(request, move_form: MoveForm | None = None) -> dict:
 
 
 @require_GET
-def decision_matrix(request) -> HttpResponse:
+def decision_matrix(request: HtmxHttpRequest) -> HttpResponse:
     context = _matrix_context(request)
     template = "adr/matrix.html"
     if request.htmx and context["listed"] is not None:
@@ -355,7 +356,7 @@ def decision_matrix(request) -> HttpResponse:
 
 
 @require_POST
-def decision_matrix_move(request) -> HttpResponse:
+def decision_matrix_move(request: HtmxHttpRequest) -> HttpResponse:
     """Move a card to another cell (drag and drop or the menu): a new, dated and signed placement."""
     form = MoveForm(request.POST)
     if form.is_valid():

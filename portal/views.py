@@ -16,9 +16,10 @@ from django.views.decorators.http import require_GET, require_POST
 from portal import portfolio, selectors, services
 from portal.forms import ApiTokenForm
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
+from projects.common.spreadsheet import safe_row
 from projects.models import Project, Team
 from projects.selectors import with_health
-from projects.common.spreadsheet import safe_row
 from toil.selectors import team_shares, toil_minutes_by_project
 
 
@@ -28,7 +29,7 @@ class PortalLoginView(auth_views.LoginView):
 
 
 @require_GET
-def home(request) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", selectors.my_work(request.user))
 
 
@@ -49,7 +50,7 @@ def _headers(filters: portfolio.Filters) -> list[dict]:
 
 
 @require_GET
-def portfolio_page(request) -> HttpResponse:
+def portfolio_page(request: HtmxHttpRequest) -> HttpResponse:
     base = portfolio.portfolio_queryset()
     overview = portfolio.cached_overview(base=base)
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in overview["teams"]})
@@ -80,7 +81,7 @@ class _Echo:
 
 
 @require_GET
-def portfolio_csv(request) -> StreamingHttpResponse:
+def portfolio_csv(request: HtmxHttpRequest) -> StreamingHttpResponse:
     teams = list(Team.objects.order_by("name"))
     filters = portfolio.Filters.from_query(request.GET, {team.slug for team in teams})
     queryset = with_health(portfolio.apply_filters(portfolio.portfolio_queryset(), filters))
@@ -93,25 +94,25 @@ def portfolio_csv(request) -> StreamingHttpResponse:
     return response
 
 
-def permission_denied(request, exception=None) -> HttpResponse:
+def permission_denied(request: HtmxHttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
-def page_not_found(request, exception=None) -> HttpResponse:
+def page_not_found(request: HtmxHttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
-def _tokens_context(request, form: ApiTokenForm | None = None, new_token: services.NewToken | None = None) -> dict:
+def _tokens_context(request: HtmxHttpRequest, form: ApiTokenForm | None = None, new_token: services.NewToken | None = None) -> dict:
     return {"tokens": selectors.api_tokens_of(request.user), "form": form or ApiTokenForm(), "new_token": new_token}
 
 
 @require_GET
-def api_tokens(request) -> HttpResponse:
+def api_tokens(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "portal/api_tokens.html", _tokens_context(request))
 
 
 @require_POST
-def api_token_create(request) -> HttpResponse:
+def api_token_create(request: HtmxHttpRequest) -> HttpResponse:
     form = ApiTokenForm(request.POST)
     if form.is_valid():
         try:
@@ -127,7 +128,7 @@ def api_token_create(request) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke(request, token_id: int) -> HttpResponse:
+def api_token_revoke(request: HtmxHttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(selectors.api_tokens_of(request.user), pk=token_id)
     services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, _("Token “%(name)s” is revoked: it no longer works.") % {"name": token.name})

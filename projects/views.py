@@ -12,15 +12,16 @@ from projects import permissions, selectors, services
 from projects.filters import ProjectFilter
 from projects.forms import HealthCheckForm, MembershipAddForm, PhaseChangeForm, ProjectForm
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
 from projects.models import HEALTH_ITEM_KEYS, HealthCheck, Membership, Phase, Project, Team
 
 
 @require_GET
-def team_list(request) -> HttpResponse:
+def team_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "projects/team_list.html", {"teams": selectors.team_list()})
 
 
-def _team_context(request, team: Team, form: MembershipAddForm | None = None) -> dict:
+def _team_context(request: HtmxHttpRequest, team: Team, form: MembershipAddForm | None = None) -> dict:
     can_manage = permissions.can_manage_members(request.user, team)
     return {
         "team": team,
@@ -32,13 +33,13 @@ def _team_context(request, team: Team, form: MembershipAddForm | None = None) ->
 
 
 @require_GET
-def team_detail(request, slug: str) -> HttpResponse:
+def team_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     return render(request, "projects/team_detail.html", _team_context(request, team))
 
 
 @require_http_methods(["GET", "POST"])
-def membership_add(request, slug: str) -> HttpResponse:
+def membership_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     if not permissions.can_manage_members(request.user, team):
         raise PermissionDenied
@@ -57,7 +58,7 @@ def membership_add(request, slug: str) -> HttpResponse:
 
 
 @require_POST
-def membership_remove(request, slug: str, membership_id: int) -> HttpResponse:
+def membership_remove(request: HtmxHttpRequest, slug: str, membership_id: int) -> HttpResponse:
     team = get_object_or_404(Team, slug=slug)
     membership = get_object_or_404(Membership, pk=membership_id, team=team)
     try:
@@ -73,7 +74,7 @@ PAGE_SIZE = 50
 
 
 @require_GET
-def project_list(request) -> HttpResponse:
+def project_list(request: HtmxHttpRequest) -> HttpResponse:
     project_filter = ProjectFilter(request.GET or None, queryset=selectors.project_list())
     page = Paginator(project_filter.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -92,7 +93,7 @@ def project_list(request) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def project_create(request) -> HttpResponse:
+def project_create(request: HtmxHttpRequest) -> HttpResponse:
     if not (permissions.is_admin(request.user) or permissions.team_ids(request.user)):
         raise PermissionDenied
     form = ProjectForm(request.POST or None, user=request.user)
@@ -121,7 +122,7 @@ def _phase_moves_for(user, project: Project) -> list[str]:
     return [Phase.RUN] if _can_override(user, project) else []
 
 
-def _project_context(request, project: Project, **extra) -> dict:
+def _project_context(request: HtmxHttpRequest, project: Project, **extra) -> dict:
     can_edit = permissions.can_edit_project(request.user, project)
     moves = _phase_moves_for(request.user, project)
     can_override = _can_override(request.user, project)
@@ -138,13 +139,13 @@ def _project_context(request, project: Project, **extra) -> dict:
 
 
 @require_GET
-def project_detail(request, slug: str) -> HttpResponse:
+def project_detail(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     return render(request, "projects/project_detail.html", _project_context(request, project))
 
 
 @require_http_methods(["GET", "POST"])
-def project_edit(request, slug: str) -> HttpResponse:
+def project_edit(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -162,7 +163,7 @@ def project_edit(request, slug: str) -> HttpResponse:
 
 
 @require_POST
-def project_phase(request, slug: str) -> HttpResponse:
+def project_phase(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     can_override = _can_override(request.user, project)
     if not (permissions.can_edit_project(request.user, project) or can_override):
@@ -184,7 +185,7 @@ def project_phase(request, slug: str) -> HttpResponse:
 
 
 @require_POST
-def health_check(request, slug: str, item: str) -> HttpResponse:
+def health_check(request: HtmxHttpRequest, slug: str, item: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied

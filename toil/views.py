@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from adr.models import Adr
 from projects import permissions
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
 from projects.models import Project, Team
 from toil import selectors, services
 from toil.filters import ToilItemFilter
@@ -19,7 +20,7 @@ from toil.forms import QUICK_MINUTES, MoveForm, TimeLogForm, ToilItemForm
 from toil.models import CRITERIA_FIELDS, ToilItem
 
 
-def _board_context(request, queryset, *, can_edit) -> dict:
+def _board_context(request: HtmxHttpRequest, queryset, *, can_edit) -> dict:
     columns = selectors.board_columns(queryset)
     for column in columns:
         for item in column.items:
@@ -34,7 +35,7 @@ def _board_context(request, queryset, *, can_edit) -> dict:
 
 
 @require_GET
-def board(request) -> HttpResponse:
+def board(request: HtmxHttpRequest) -> HttpResponse:
     items = ToilItemFilter(request.GET, queryset=ToilItem.objects.all())
     teams = list(Team.objects.order_by("name"))
     shares = selectors.team_weekly_share([team.pk for team in teams], weeks=8)
@@ -53,7 +54,7 @@ def board(request) -> HttpResponse:
 
 
 @require_GET
-def project_board(request, slug: str) -> HttpResponse:
+def project_board(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     can_edit = permissions.can_edit_project(request.user, project)
     context = {
@@ -70,7 +71,7 @@ def _criteria_from(data) -> dict[str, bool]:
 
 
 @require_POST
-def classify(request) -> HttpResponse:
+def classify(request: HtmxHttpRequest) -> HttpResponse:
     """The toil-or-not helper: the class the six criteria suggest, as the form's checkboxes change."""
     criteria = _criteria_from(request.POST)
     suggestion = services.suggest_classification(**criteria)
@@ -80,7 +81,7 @@ def classify(request) -> HttpResponse:
     )
 
 
-def _remediation_initial(request, project: Project) -> dict:
+def _remediation_initial(request: HtmxHttpRequest, project: Project) -> dict:
     """Opened from a decision's page (`?remediates=<id>`): the new item is that decision's remediation ticket."""
     adr = Adr.objects.filter(project=project, pk=request.GET.get("remediates") or 0).first() if request.method == "GET" else None
     if adr is None:
@@ -92,7 +93,7 @@ def _remediation_initial(request, project: Project) -> dict:
 
 
 @require_http_methods(["GET", "POST"])
-def item_create(request, slug: str) -> HttpResponse:
+def item_create(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not permissions.can_edit_project(request.user, project):
         raise PermissionDenied
@@ -111,7 +112,7 @@ def item_create(request, slug: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def item_edit(request, pk: int) -> HttpResponse:
+def item_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=pk)
     project = item.project
     if not permissions.can_edit_project(request.user, project):
@@ -130,7 +131,7 @@ def item_edit(request, pk: int) -> HttpResponse:
     return _item_form_page(request, form=form, project=project, item=item)
 
 
-def _item_form_page(request, *, form: ToilItemForm, project: Project, item: ToilItem | None) -> HttpResponse:
+def _item_form_page(request: HtmxHttpRequest, *, form: ToilItemForm, project: Project, item: ToilItem | None) -> HttpResponse:
     """The item form with its toil-or-not suggestion: from what was posted, else from the item as saved."""
     if request.method == "POST":
         criteria = _criteria_from(request.POST)
@@ -145,7 +146,7 @@ def _item_form_page(request, *, form: ToilItemForm, project: Project, item: Toil
     )
 
 
-def _item_context(request, item: ToilItem, log_form: TimeLogForm | None = None) -> dict:
+def _item_context(request: HtmxHttpRequest, item: ToilItem, log_form: TimeLogForm | None = None) -> dict:
     team = item.project.team
     can_edit = permissions.can_edit_project(request.user, item.project)
     return {
@@ -165,13 +166,13 @@ def _item_context(request, item: ToilItem, log_form: TimeLogForm | None = None) 
 
 
 @require_GET
-def item_detail(request, pk: int) -> HttpResponse:
+def item_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
     return render(request, "toil/item_detail.html", _item_context(request, item))
 
 
 @require_POST
-def item_move(request, pk: int) -> HttpResponse:
+def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
     if not permissions.can_edit_project(request.user, item.project):
         raise PermissionDenied
@@ -204,7 +205,7 @@ def item_move(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def item_log(request, pk: int) -> HttpResponse:
+def item_log(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(ToilItem.objects.select_related("project__team", "owner"), pk=pk)
     if not permissions.can_edit_project(request.user, item.project):
         raise PermissionDenied

@@ -12,11 +12,12 @@ from projects.decommission import selectors, services
 from projects.decommission.forms import AssignForm, CancelForm, DecisionForm, ItemForm, RequestForm, StateFilterForm
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
 from projects.models import Project
 
 
 @require_GET
-def decommission_list(request) -> HttpResponse:
+def decommission_list(request: HtmxHttpRequest) -> HttpResponse:
     form = StateFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else None
     return render(request, "decommission/list.html", {
@@ -26,7 +27,7 @@ def decommission_list(request) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def decommission_new(request, slug: str) -> HttpResponse:
+def decommission_new(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not permissions.can_request_decommission(request.user, project):
         raise PermissionDenied
@@ -47,7 +48,7 @@ def _get(pk: int) -> DecommissionRequest:
     return get_object_or_404(DecommissionRequest.objects.select_related("project", "project__team", "requested_by", "decided_by"), pk=pk)
 
 
-def _context(request, decommission: DecommissionRequest, **forms) -> dict:
+def _context(request: HtmxHttpRequest, decommission: DecommissionRequest, **forms) -> dict:
     user = request.user
     can_work = permissions.can_work_decommission_item(user, decommission.project)
     can_steer = permissions.can_steer_decommission(user, decommission.project)
@@ -78,12 +79,12 @@ def _context(request, decommission: DecommissionRequest, **forms) -> dict:
 
 
 @require_GET
-def decommission_detail(request, pk: int) -> HttpResponse:
+def decommission_detail(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     return render(request, "decommission/detail.html", _context(request, _get(pk)))
 
 
 @require_POST
-def decommission_decide(request, pk: int) -> HttpResponse:
+def decommission_decide(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decommission = _get(pk)
     if not permissions.is_manager(request.user) or request.user.pk == decommission.requested_by_id:
         raise PermissionDenied
@@ -101,7 +102,7 @@ def decommission_decide(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decommission_complete(request, pk: int) -> HttpResponse:
+def decommission_complete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decommission = _get(pk)
     if not permissions.can_work_decommission_item(request.user, decommission.project):
         raise PermissionDenied
@@ -115,7 +116,7 @@ def decommission_complete(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def decommission_cancel(request, pk: int) -> HttpResponse:
+def decommission_cancel(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     decommission = _get(pk)
     if not permissions.can_steer_decommission(request.user, decommission.project):
         raise PermissionDenied
@@ -132,7 +133,7 @@ def decommission_cancel(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def checklist_item(request, pk: int, item_id: int) -> HttpResponse:
+def checklist_item(request: HtmxHttpRequest, pk: int, item_id: int) -> HttpResponse:
     decommission = _get(pk)
     item = get_object_or_404(ChecklistItem, pk=item_id, request=decommission)
     if not permissions.can_work_decommission_item(request.user, decommission.project):
@@ -154,7 +155,7 @@ def checklist_item(request, pk: int, item_id: int) -> HttpResponse:
 
 
 @require_POST
-def checklist_assign(request, pk: int, item_id: int) -> HttpResponse:
+def checklist_assign(request: HtmxHttpRequest, pk: int, item_id: int) -> HttpResponse:
     decommission = _get(pk)
     item = get_object_or_404(ChecklistItem, pk=item_id, request=decommission)
     if not permissions.can_steer_decommission(request.user, decommission.project):

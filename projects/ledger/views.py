@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from projects import clock, permissions
 from projects.common.spreadsheet import safe_row
 from projects.common.forms import add_service_errors
+from projects.common.http import HtmxHttpRequest
 from projects.ledger import imports, reference, selectors, services
 from projects.common.money import exact_decimal
 from projects.ledger.forms import (
@@ -31,12 +32,12 @@ from projects.ledger.models import AllocationRule, CostEntry, FocusImport, Value
 from projects.models import Project
 
 
-def _filters(request) -> tuple[EntryFilterForm, dict]:
+def _filters(request: HtmxHttpRequest) -> tuple[EntryFilterForm, dict]:
     form = EntryFilterForm(request.GET or None)
     return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
 
 
-def _project_context(request, project: Project, *, cost_form=None, value_form=None) -> dict:
+def _project_context(request: HtmxHttpRequest, project: Project, *, cost_form=None, value_form=None) -> dict:
     filter_form, filters = _filters(request)
     months = selectors.ledger_months(project)
     can_edit = permissions.can_edit_project(request.user, project)
@@ -66,7 +67,7 @@ def _figures_poll(project: Project, since: datetime, tries: int) -> str:
     return f"{reverse('ledger:project_ledger', args=[project.slug])}?{query}"
 
 
-def _figures(request, project: Project) -> HttpResponse:
+def _figures(request: HtmxHttpRequest, project: Project) -> HttpResponse:
     """The figures again, once the rollup queued by a change has run (the page asks until it has)."""
     context = _project_context(request, project)
     since = parse_datetime(request.GET.get("since", ""))
@@ -84,7 +85,7 @@ def _figures(request, project: Project) -> HttpResponse:
 
 
 @require_GET
-def project_ledger(request, slug: str) -> HttpResponse:
+def project_ledger(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if request.htmx and request.GET.get("figures"):
         return _figures(request, project)
@@ -94,7 +95,7 @@ def project_ledger(request, slug: str) -> HttpResponse:
     return render(request, template, _project_context(request, project))
 
 
-def _editable_project(request, slug: str, rule=permissions.can_edit_project) -> Project:
+def _editable_project(request: HtmxHttpRequest, slug: str, rule=permissions.can_edit_project) -> Project:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     if not rule(request.user, project):
         raise PermissionDenied
@@ -102,7 +103,7 @@ def _editable_project(request, slug: str, rule=permissions.can_edit_project) -> 
 
 
 def _entry_response(
-    request, project: Project, *, status: int = 200, notice: str = "", since: datetime | None = None, **forms
+    request: HtmxHttpRequest, project: Project, *, status: int = 200, notice: str = "", since: datetime | None = None, **forms
 ) -> HttpResponse:
     if not request.htmx:
         if notice:
@@ -123,7 +124,7 @@ def _entry_response(
 
 
 @require_POST
-def cost_entry_add(request, slug: str) -> HttpResponse:
+def cost_entry_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _editable_project(request, slug, permissions.can_record_cost)
     form = CostEntryForm(request.POST)
     started = clock.now()
@@ -138,7 +139,7 @@ def cost_entry_add(request, slug: str) -> HttpResponse:
 
 
 @require_POST
-def value_entry_add(request, slug: str) -> HttpResponse:
+def value_entry_add(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _editable_project(request, slug)
     form = ValueEntryForm(request.POST)
     started = clock.now()
@@ -152,7 +153,7 @@ def value_entry_add(request, slug: str) -> HttpResponse:
     return _entry_response(request, project, status=400, value_form=form)
 
 
-def _void(request, slug: str, model, pk: int, service) -> HttpResponse:
+def _void(request: HtmxHttpRequest, slug: str, model, pk: int, service) -> HttpResponse:
     project = _editable_project(request, slug)
     entry = get_object_or_404(model, pk=pk, project=project)
     form = VoidForm(request.POST)
@@ -167,17 +168,17 @@ def _void(request, slug: str, model, pk: int, service) -> HttpResponse:
 
 
 @require_POST
-def cost_entry_void(request, slug: str, pk: int) -> HttpResponse:
+def cost_entry_void(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _void(request, slug, CostEntry, pk, services.cost_entry_void)
 
 
 @require_POST
-def value_entry_void(request, slug: str, pk: int) -> HttpResponse:
+def value_entry_void(request: HtmxHttpRequest, slug: str, pk: int) -> HttpResponse:
     return _void(request, slug, ValueEntry, pk, services.value_entry_void)
 
 
 @require_GET
-def project_ledger_csv(request, slug: str) -> HttpResponse:
+def project_ledger_csv(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project, slug=slug)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{project.slug}-ledger.csv"'
@@ -201,7 +202,7 @@ def project_ledger_csv(request, slug: str) -> HttpResponse:
     return response
 
 
-def _home_context(request, **forms) -> dict:
+def _home_context(request: HtmxHttpRequest, **forms) -> dict:
     imports = list(selectors.focus_imports())
     for focus_import in imports:
         focus_import.progress = selectors.focus_progress(focus_import)
@@ -223,7 +224,7 @@ def _home_context(request, **forms) -> dict:
 
 
 @require_GET
-def ledger_home(request) -> HttpResponse:
+def ledger_home(request: HtmxHttpRequest) -> HttpResponse:
     context = _home_context(request)
     if request.htmx and request.htmx.target == "focus-imports":
         response = render(request, "ledger/home.html#imports", context)
@@ -235,7 +236,7 @@ def ledger_home(request) -> HttpResponse:
 
 
 @require_POST
-def focus_upload(request) -> HttpResponse:
+def focus_upload(request: HtmxHttpRequest) -> HttpResponse:
     if not permissions.can_import_costs(request.user):
         raise PermissionDenied
     form = FocusUploadForm(request.POST, request.FILES)
@@ -251,7 +252,7 @@ def focus_upload(request) -> HttpResponse:
 
 
 @require_POST
-def focus_void(request, pk: int) -> HttpResponse:
+def focus_void(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_import_costs(request.user):
         raise PermissionDenied
     focus_import = get_object_or_404(FocusImport, pk=pk)
@@ -268,7 +269,7 @@ def focus_void(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def rule_add(request) -> HttpResponse:
+def rule_add(request: HtmxHttpRequest) -> HttpResponse:
     if not permissions.can_manage_allocation(request.user):
         raise PermissionDenied
     form = AllocationRuleForm(request.POST)
@@ -284,7 +285,7 @@ def rule_add(request) -> HttpResponse:
 
 
 @require_POST
-def rule_delete(request, pk: int) -> HttpResponse:
+def rule_delete(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_manage_allocation(request.user):
         raise PermissionDenied
     reference.allocation_rule_delete(actor=request.user, rule=get_object_or_404(AllocationRule, pk=pk))
@@ -293,7 +294,7 @@ def rule_delete(request, pk: int) -> HttpResponse:
 
 
 @require_POST
-def rate_set(request) -> HttpResponse:
+def rate_set(request: HtmxHttpRequest) -> HttpResponse:
     if not permissions.can_manage_exchange_rates(request.user):
         raise PermissionDenied
     form = ExchangeRateForm(request.POST)

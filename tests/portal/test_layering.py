@@ -67,3 +67,26 @@ def test_the_check_sees_a_template_that_reaches_up():
     assert libraries["common"] == "projects" and libraries["adr_tags"] == "adr"
     assert LOAD.findall("{% load i18n adr_tags %}") == ["i18n adr_tags"]
     assert INCLUDE.findall('{% include "portal/_x.html" with a=1 %}') == ["portal"]
+
+
+def _views_with_untyped_request(path: Path, root: Path = ROOT) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    untyped = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef) and node.args.args and node.args.args[0].arg == "request":
+            annotation = node.args.args[0].annotation
+            if not (isinstance(annotation, ast.Name) and annotation.id == "HtmxHttpRequest"):
+                untyped.append(f"{path.relative_to(root)}:{node.name}")
+    return untyped
+
+
+def test_every_page_view_takes_the_htmx_aware_request():
+    views = [path for app in LEVEL for path in (ROOT / app).rglob("views.py")]
+    assert len(views) == 6
+    assert [name for path in views for name in _views_with_untyped_request(path)] == []
+
+
+def test_the_check_sees_an_untyped_view(tmp_path):
+    module = tmp_path / "views.py"
+    module.write_text("def page(request, slug):\n    pass\n\ndef typed(request: HtmxHttpRequest):\n    pass\n")
+    assert _views_with_untyped_request(module, tmp_path) == ["views.py:page"]
