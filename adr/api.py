@@ -1,22 +1,26 @@
 """The decision-record part of the JSON API: the portfolio's records (filtered by project, team,
-status, quadrant of the conscious/reckless matrix, tag or text), one record in full, and writing a new
-one, which starts as proposed. The write calls the same service as the editor. Mounted by `portal/api/`."""
+status, quadrant of the conscious/reckless matrix, tag or text), one record in full or as MADR markdown, and
+every write of the decision pages: write a new record (it starts as proposed), edit one against the version
+read (a save in between is refused with 409), review, place or re-judge on the matrix, comment, remove a
+comment, import markdown files. Each write calls the same service as the page. Mounted by `portal/api/`."""
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils.datastructures import MultiValueDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Field, File, Path, Query, Router, Schema, UploadedFile
+from ninja.errors import HttpError
 from ninja.pagination import paginate
 from ninja.responses import Status as HttpStatus
 
-from adr import selectors, services
-from adr.models import Adr, Cell, Review, Status
-from projects.common.api import ApiDate, Pages, Slug, Text, Username, one_of
+from adr import exporters, importers, selectors, services
+from adr.forms import ImportForm
+from adr.models import PLACEMENT_QUESTIONS, Adr, Cell, Comment, Review, Status
+from projects.common.api import ApiDate, Id, Pages, Slug, Text, Username, active_users, one_of, username_of
 from projects.models import Project
 
 AdrStatus = one_of(Status)
@@ -158,6 +162,23 @@ class AdrOut(AdrSummaryOut):
         return list(adr.reviews.all())
 
 
+class CommentOut(Schema):
+    id: int
+    author: str
+    body: str
+    created_at: datetime
+    removed_at: datetime | None = Field(..., description="A removed comment is hidden from the page and kept in the audit trail.")
+    removed_by: str | None
+
+    @staticmethod
+    def resolve_author(comment: Comment) -> str:
+        return comment.author.username
+
+    @staticmethod
+    def resolve_removed_by(comment: Comment) -> str | None:
+        return username_of(comment.removed_by)
+
+
 class AdrFilters(Schema):
     project: Slug | None = Field(None, description="Slug of the project.")
     team: Slug | None = Field(None, description="Slug of the team that owns the project.")
@@ -189,20 +210,44 @@ class AdrIn(Schema):
     relates_to: list[Number] = Field(default_factory=list, max_length=50)
 
 
-def _users(field: str, usernames: list[str]) -> list[User]:
-    users = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
-    missing = [name for name in usernames if name not in users]
-    if missing:
-        raise ValidationError({field: _("No active user with the username “%(name)s”.") % {"name": missing[0]}})
-    return [users[name] for name in dict.fromkeys(usernames)]
-
-
 def _records(field: str, project: Project, numbers: list[int]) -> list[Adr]:
     records = {adr.number: adr for adr in Adr.objects.filter(project=project, number__in=numbers)}
     missing = [number for number in numbers if number not in records]
     if missing:
         raise ValidationError({field: _("This project has no record number %(number)s.") % {"number": missing[0]}})
     return [records[number] for number in dict.fromkeys(numbers)]
+
+
+class AdrChange(AdrIn):
+    version: int = Field(..., ge=1, le=2_147_483_647, description="The version you read: a save since then is refused with 409.")
+    reason: Annotated[Text, Field(max_length=2_000)] = Field("", description="Why it changes; needed once accepted.")
+
+
+class ReviewIn(Schema):
+    verdict: one_of(Review.Verdict) = Field(..., description="Accept or reject a proposed record.")
+    comment: Annotated[Text, Field(min_length=1, max_length=5_000)] = Field(..., description="Why, in a sentence or two.")
+
+
+class PlacementIn(Schema):
+    cell: Quadrant | None = Field(None, description="The cell; left out, the questionnaire's answers suggest it.")
+    knew_tradeoff: bool | None = Field(None, description="Did we know the trade-off when we decided?")
+    weighed_alternatives: bool | None = Field(None, description="Did we weigh alternatives and write down the consequences?")
+    under_pressure: bool | None = Field(None, description="Were we deciding under pressure?")
+    hindsight: bool | None = Field(None, description="Do we now have hindsight the team lacked at the time?")
+    reason: Annotated[Text, Field(max_length=2_000)] = Field("", description="Needed to override the suggestion or to re-judge.")
+    revisit_by: ApiDate | None = Field(None, description="Needed for a conscious and reckless shortcut.")
+
+
+class CommentIn(Schema):
+    body: Annotated[Text, Field(min_length=1, max_length=20_000)] = Field(..., description="Markdown.")
+
+
+class ImportReportOut(Schema):
+    file: str
+    result: Literal["imported", "updated", "unchanged", "skipped", "error"] = Field(..., description="What the import did with the file.")
+    reason: str = Field(..., description="Why a file was skipped or refused, or what was not kept.")
+    number: int | None = Field(..., description="The record the file made or updated.")
+    title: str | None
 
 
 def _placed(adr: Adr) -> Adr:
@@ -221,6 +266,23 @@ def _detail(project: Project, number: int) -> Adr:
         raise Http404 from None
 
 
+def _project(slug: str) -> Project:
+    return get_object_or_404(Project.objects.select_related("team"), slug=slug)
+
+
+def _record(slug: str, number: int) -> Adr:
+    return get_object_or_404(Adr.objects.select_related("project__team"), project__slug=slug, number=number)
+
+
+def _service_fields(project: Project, payload: AdrIn) -> dict:
+    fields = payload.dict(exclude={"version", "reason"})
+    for name in ("decision_makers", "consulted", "informed"):
+        fields[name] = active_users(name, fields[name])
+    for name in ("supersedes", "relates_to"):
+        fields[name] = _records(name, project, fields[name])
+    return fields
+
+
 @router.get("", response=list[AdrSummaryOut], summary="List decision records")
 @paginate(Pages)
 def adr_list(request, filters: Query[AdrFilters]) -> QuerySet[Adr]:
@@ -231,6 +293,17 @@ def adr_list(request, filters: Query[AdrFilters]) -> QuerySet[Adr]:
     )
 
 
+@project_router.post("/{slug}/adrs/import", response=list[ImportReportOut], summary="Import decision records from markdown files")
+def adr_import(request, slug: Path[Slug], files: File[list[UploadedFile]]) -> list[dict]:
+    """MADR 2, 3 or 4, Nygard / adr-tools or log4brains files, or one zip of a folder, as multipart form data
+    (`files`, several times). All or nothing; importing the same files again changes nothing."""
+    project = _project(slug)
+    form = ImportForm(files=MultiValueDict({"files": files}))
+    if not form.is_valid():
+        raise ValidationError({"files": form.errors["files"]})
+    return services.adr_import(actor=request.auth.user, project=project, files=importers.uploaded_files(form.cleaned_data["files"]))
+
+
 @project_router.get("/{slug}/adrs/{number}", response=AdrOut, summary="Read a decision record")
 def adr_detail(request, slug: Path[Slug], number: Path[Number]) -> Adr:
     return _detail(get_object_or_404(Project.objects.select_related("team"), slug=slug), number)
@@ -238,12 +311,74 @@ def adr_detail(request, slug: Path[Slug], number: Path[Number]) -> Adr:
 
 @project_router.post("/{slug}/adrs", response={201: AdrOut}, summary="Write a decision record, as proposed")
 def adr_create(request, slug: Path[Slug], payload: AdrIn):
-    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
-    fields = payload.dict()
-    for name in ("decision_makers", "consulted", "informed"):
-        fields[name] = _users(name, fields[name])
-    for name in ("supersedes", "relates_to"):
-        fields[name] = _records(name, project, fields[name])
-    title = fields.pop("title")
-    adr = services.adr_create(actor=request.auth.user, project=project, title=title, **fields)
+    project = _project(slug)
+    fields = _service_fields(project, payload)
+    adr = services.adr_create(actor=request.auth.user, project=project, title=fields.pop("title"), **fields)
     return HttpStatus(201, _detail(project, adr.number))
+
+
+@project_router.put("/{slug}/adrs/{number}", response=AdrOut, summary="Edit a decision record")
+def adr_update(request, slug: Path[Slug], number: Path[Number], payload: AdrChange) -> Adr:
+    """The whole record as it should read, with the `version` you read. A save by someone else since then is
+    refused with 409 and changes nothing: read the record again, merge, and send it with the new version.
+    Superseding is `supersedes` here: the records named become superseded."""
+    adr = _record(slug, number)
+    fields = _service_fields(adr.project, payload)
+    try:
+        services.adr_update(actor=request.auth.user, adr=adr, expected_version=payload.version, reason=payload.reason, **fields)
+    except services.AdrConflict as conflict:
+        raise HttpError(409, conflict.messages[0]) from None
+    return _detail(adr.project, number)
+
+
+@project_router.get("/{slug}/adrs/{number}/markdown", response={200: str}, summary="Export a decision record as MADR markdown",
+                    openapi_extra={"responses": {200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}}})
+def adr_markdown(request, slug: Path[Slug], number: Path[Number]) -> HttpResponse:
+    adr = _detail(_project(slug), number)
+    response = HttpResponse(exporters.render(adr), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{exporters.file_name(adr)}"'
+    return response
+
+
+@project_router.post("/{slug}/adrs/{number}/review", response=AdrOut, summary="Accept or reject a proposed decision record")
+def adr_review(request, slug: Path[Slug], number: Path[Number], payload: ReviewIn) -> Adr:
+    """A decision-maker other than the author, or a lead of the team, signs the verdict with a comment."""
+    adr = _record(slug, number)
+    services.adr_review(actor=request.auth.user, adr=adr, verdict=payload.verdict, comment=payload.comment)
+    return _detail(adr.project, number)
+
+
+@project_router.post("/{slug}/adrs/{number}/placements", response={201: PlacementOut},
+                     summary="Place or re-judge a decision on the conscious/reckless matrix")
+def adr_place(request, slug: Path[Slug], number: Path[Number], payload: PlacementIn):
+    """Every placement is kept, dated and signed. Answer the four questions for a suggested cell; choosing
+    another cell, or re-judging, needs a reason; a conscious and reckless shortcut needs a revisit date."""
+    adr = _record(slug, number)
+    answers = {key: value for key, _question in PLACEMENT_QUESTIONS if (value := getattr(payload, key)) is not None}
+    placement = services.placement_set(
+        actor=request.auth.user, adr=adr, cell=payload.cell or "", answers=answers, reason=payload.reason,
+        revisit_by=payload.revisit_by,
+    )
+    return HttpStatus(201, placement)
+
+
+@project_router.get("/{slug}/adrs/{number}/comments", response=list[CommentOut], summary="List a decision record's comments")
+@paginate(Pages)
+def comment_list(request, slug: Path[Slug], number: Path[Number]) -> QuerySet[Comment]:
+    """Removed comments are listed too, with who removed them and when."""
+    return _record(slug, number).comments.select_related("author", "removed_by").order_by("created_at", "pk")
+
+
+@project_router.post("/{slug}/adrs/{number}/comments", response={201: CommentOut}, summary="Comment on a decision record")
+def comment_add(request, slug: Path[Slug], number: Path[Number], payload: CommentIn):
+    comment = services.comment_add(actor=request.auth.user, adr=_record(slug, number), body=payload.body)
+    return HttpStatus(201, comment)
+
+
+@project_router.post("/{slug}/adrs/{number}/comments/{comment_id}/remove", response=CommentOut, summary="Remove a comment")
+def comment_remove(request, slug: Path[Slug], number: Path[Number], comment_id: Path[Id]) -> Comment:
+    """The comment's author or a lead of the team; the text stays in the audit trail."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("adr__project__team", "author"), pk=comment_id, adr=_record(slug, number)
+    )
+    return services.comment_remove(actor=request.auth.user, comment=comment)

@@ -5,10 +5,15 @@ MADR 2 (bullet metadata), MADR 3 and 4 (YAML front matter), Nygard / adr-tools (
 only reads text; `services.adr_import` decides what to write.
 """
 import datetime as dt
+import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
 import yaml
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from adr.models import Status
 
@@ -350,3 +355,29 @@ def parse(filename: str, text: str) -> ParsedAdr:
     if parsed.superseded_by and parsed.status in (Status.ACCEPTED, Status.PROPOSED) and not parsed.status_as_written:
         parsed.status = Status.SUPERSEDED
     return parsed
+
+
+MAX_UPLOAD_FILES = 500
+
+
+def uploaded_files(uploads) -> list[tuple[str, bytes]]:
+    """The uploaded markdown files as (name, bytes), a zip unpacked (at most MAX_UPLOAD_FILES files and
+    ADR_IMPORT_MAX_UNZIPPED_MB once unpacked): the import page and the API take the same uploads."""
+    files = []
+    for upload in uploads:
+        data = upload.read()
+        if upload.name.lower().endswith(".zip"):
+            try:
+                with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                    members = [info for info in archive.infolist() if not info.is_dir() and not info.filename.startswith("__MACOSX")]
+                    if len(members) > MAX_UPLOAD_FILES:
+                        raise ValidationError({"files": _("A zip holds at most %(count)s files.") % {"count": MAX_UPLOAD_FILES}})
+                    if sum(info.file_size for info in members) > settings.ADR_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024:
+                        raise ValidationError({"files": _("%(name)s holds more than %(limit)s MB once unpacked.") % {
+                            "name": upload.name, "limit": settings.ADR_IMPORT_MAX_UNZIPPED_MB}})
+                    files.extend((info.filename.rsplit("/", 1)[-1], archive.read(info)) for info in members)
+            except zipfile.BadZipFile:
+                raise ValidationError({"files": _("%(name)s is not a readable zip file.") % {"name": upload.name}}) from None
+        else:
+            files.append((upload.name, data))
+    return files

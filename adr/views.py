@@ -1,9 +1,5 @@
 """Decision pages: a project's records, one record (review, comments, history, diff), the editor with
 its live preview, the import upload, and the portfolio-wide /decisions/ list."""
-import io
-import zipfile
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -13,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adr import diff, selectors, services
+from adr import diff, importers, selectors, services
 from adr.forms import (
     AdrForm, CommentForm, ConflictForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm, content_of,
 )
@@ -24,7 +20,6 @@ from projects.common.http import HtmxHttpRequest
 from projects.common.markdown import render_markdown
 from projects.models import Project
 
-MAX_UPLOAD_FILES = 500
 
 
 def _project(slug: str) -> Project:
@@ -277,27 +272,6 @@ def adr_diff(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     })
 
 
-def _uploaded_files(uploads) -> list[tuple[str, bytes]]:
-    files = []
-    for upload in uploads:
-        data = upload.read()
-        if upload.name.lower().endswith(".zip"):
-            try:
-                with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                    members = [info for info in archive.infolist() if not info.is_dir() and not info.filename.startswith("__MACOSX")]
-                    if len(members) > MAX_UPLOAD_FILES:
-                        raise ValidationError({"files": _("A zip holds at most %(count)s files.") % {"count": MAX_UPLOAD_FILES}})
-                    if sum(info.file_size for info in members) > settings.ADR_IMPORT_MAX_UNZIPPED_MB * 1024 * 1024:
-                        raise ValidationError({"files": _("%(name)s holds more than %(limit)s MB once unpacked.") % {
-                            "name": upload.name, "limit": settings.ADR_IMPORT_MAX_UNZIPPED_MB}})
-                    files.extend((info.filename.rsplit("/", 1)[-1], archive.read(info)) for info in members)
-            except zipfile.BadZipFile:
-                raise ValidationError({"files": _("%(name)s is not a readable zip file.") % {"name": upload.name}}) from None
-        else:
-            files.append((upload.name, data))
-    return files
-
-
 @require_http_methods(["GET", "POST"])
 def adr_import(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = _project(slug)
@@ -307,7 +281,7 @@ def adr_import(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     reports = None
     if request.method == "POST" and form.is_valid():
         try:
-            reports = services.adr_import(actor=request.user, project=project, files=_uploaded_files(form.cleaned_data["files"]))
+            reports = services.adr_import(actor=request.user, project=project, files=importers.uploaded_files(form.cleaned_data["files"]))
         except ValidationError as error:
             add_service_errors(form, error)
     status = 400 if request.method == "POST" and reports is None else 200

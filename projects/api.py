@@ -1,9 +1,11 @@
-"""The projects part of the JSON API: list, read, create, and move a project to another phase.
+"""The projects part of the JSON API: projects (list, read, create, edit, move to another phase), their health
+checklist (read, tick), and teams with their members (list; a lead adds or removes members: `teams_router`).
 
 Every write calls the same service as the pages, so every rule holds here too. Mounted by `portal/api/`.
 """
 from datetime import date, datetime
-from typing import Annotated
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -12,11 +14,13 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects import services
-from projects.common.api import ApiDate, Pages, Slug, Text
-from projects.models import Phase, Project, Team
+from projects import selectors, services
+from projects.common.api import ApiDate, Pages, Slug, Text, Username, active_user, one_of
+from projects.models import HEALTH_ITEM_KEYS, HEALTH_ITEMS, HealthCheck, Membership, Phase, Project, Team
 
 router = Router(tags=["projects"])
+teams_router = Router(tags=["teams"])
+HealthItemKey = Literal[tuple(HEALTH_ITEM_KEYS)]
 
 
 class ProjectOut(Schema):
@@ -65,6 +69,56 @@ class ProjectIn(Schema):
     start_date: ApiDate | None = None
 
 
+class ProjectChange(Schema):
+    """A field left out keeps its value."""
+    name: Text | None = Field(None, min_length=1, max_length=120)
+    slug: Slug | None = None
+    summary: Text | None = Field(None, max_length=240)
+    description: Text | None = Field(None, max_length=20_000)
+    value_hypothesis: Text | None = Field(None, max_length=20_000)
+    business_owner: Text | None = Field(None, max_length=120)
+    repository_url: Text | None = Field(None, max_length=200)
+    dashboard_url: Text | None = Field(None, max_length=200)
+    runbook_url: Text | None = Field(None, max_length=200)
+    tags: list[Annotated[Text, Field(max_length=40)]] | None = Field(None, max_length=30)
+    start_date: ApiDate | None = None
+
+
+class HealthCheckOut(Schema):
+    item: str
+    label: str
+    phase: Phase = Field(..., description="The phase from which the item counts in the score.")
+    status: one_of(HealthCheck.Status) | None = Field(..., description="Null when nobody has answered yet.")
+    note: str
+    checked_by: str | None
+    checked_at: datetime | None
+
+
+class HealthCheckIn(Schema):
+    status: one_of(HealthCheck.Status)
+    note: Text = Field("", max_length=2_000)
+
+
+class TeamOut(Schema):
+    slug: str
+    name: str
+    members: int = Field(..., alias="member_count")
+
+
+class MemberOut(Schema):
+    username: str = Field(..., alias="user.username")
+    role: one_of(Membership.Role)
+    weekly_hours: Decimal
+    joined_on: date
+
+
+class MemberIn(Schema):
+    user: Username = Field(..., description="Username of an active portal user.")
+    role: one_of(Membership.Role) = "member"
+    weekly_hours: Decimal = Field(..., ge=0, le=168, max_digits=5, decimal_places=2)
+    joined_on: ApiDate = Field(..., description="Counts toward the team's capacity from this day.")
+
+
 class PhaseChangeIn(Schema):
     to_phase: Phase
     reason: Text = Field(..., max_length=5_000)
@@ -111,3 +165,68 @@ def project_phase(request, slug: Path[Slug], payload: PhaseChangeIn):
         actor=request.auth.user, project=project, to_phase=payload.to_phase, reason=payload.reason
     )
     return Status(201, change)
+
+
+@router.patch("/{slug}", response=ProjectOut, summary="Edit a project")
+def project_update(request, slug: Path[Slug], payload: ProjectChange) -> Project:
+    """Only the fields sent change; a retired project is changed by an admin only."""
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    fields = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None or name == "start_date"}
+    return services.project_update(actor=request.auth.user, project=project, **fields)
+
+
+def _health(project: Project) -> list[dict]:
+    checks = {check.item: check for check in project.health_checks.select_related("checked_by")}
+    return [
+        {
+            "item": item.key, "label": str(item.label), "phase": item.phase,
+            "status": checks[item.key].status if item.key in checks else None,
+            "note": checks[item.key].note if item.key in checks else "",
+            "checked_by": checks[item.key].checked_by.username if item.key in checks else None,
+            "checked_at": checks[item.key].checked_at if item.key in checks else None,
+        }
+        for item in HEALTH_ITEMS
+    ]
+
+
+@router.get("/{slug}/health", response=list[HealthCheckOut], summary="Read a project's health checklist")
+def health_list(request, slug: Path[Slug]) -> list[dict]:
+    return _health(get_object_or_404(Project, slug=slug))
+
+
+@router.put("/{slug}/health/{item}", response=HealthCheckOut, summary="Tick an item of a project's health checklist")
+def health_check_set(request, slug: Path[Slug], item: Path[HealthItemKey], payload: HealthCheckIn) -> dict:
+    project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
+    services.health_check_set(actor=request.auth.user, project=project, item=item, status=payload.status, note=payload.note)
+    return next(check for check in _health(project) if check["item"] == item)
+
+
+@teams_router.get("", response=list[TeamOut], summary="List teams")
+@paginate(Pages)
+def team_list(request) -> QuerySet[Team]:
+    return selectors.team_list().order_by("name", "pk")
+
+
+@teams_router.get("/{slug}/members", response=list[MemberOut], summary="List a team's members")
+@paginate(Pages)
+def member_list(request, slug: Path[Slug]) -> QuerySet[Membership]:
+    return selectors.team_memberships(get_object_or_404(Team, slug=slug)).order_by("user__username", "pk")
+
+
+@teams_router.post("/{slug}/members", response={201: MemberOut}, summary="Add a member to a team")
+def member_add(request, slug: Path[Slug], payload: MemberIn):
+    """A lead of the team or an admin."""
+    team = get_object_or_404(Team, slug=slug)
+    membership = services.membership_add(
+        actor=request.auth.user, team=team, user=active_user("user", payload.user), role=payload.role,
+        weekly_hours=payload.weekly_hours, joined_on=payload.joined_on,
+    )
+    return Status(201, membership)
+
+
+@teams_router.delete("/{slug}/members/{username}", response={204: None}, summary="Remove a member from a team")
+def member_remove(request, slug: Path[Slug], username: Path[Username]):
+    """A lead of the team or an admin; a team keeps at least one lead."""
+    membership = get_object_or_404(Membership.objects.select_related("team", "user"), team__slug=slug, user__username=username)
+    services.membership_remove(actor=request.auth.user, membership=membership)
+    return Status(204, None)

@@ -1,9 +1,11 @@
-"""The toil part of the JSON API: the backlog's items, and logging time on one. Logging calls the same
-service as the board, so the same rules hold: at least a minute, never in the future, and only for
-yourself unless you lead the team. Mounted by `portal/api/`."""
+"""The toil part of the JSON API: the backlog's items (list, read, create, edit, move across the board), the
+toil-or-not helper, and logging time on an item. Every write calls the same service as the board, so the same
+rules hold: only the project's team changes its backlog, accepting toil needs a reason, time is at least a
+minute, never in the future, and only for yourself unless you lead the team. Mounted by `portal/api/`."""
 from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -12,7 +14,9 @@ from ninja import Field, Path, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
 
-from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, Username, one_of, username_of
+from adr.models import Adr
+from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, Username, active_user, one_of, username_of
+from projects.models import Project
 from toil import selectors, services
 from toil.models import TimeLog, ToilItem
 
@@ -114,6 +118,70 @@ class TimeLogOut(Schema):
         return log.logged_by.username
 
 
+class Criteria(Schema):
+    """Google SRE's six properties of toil."""
+    is_manual: bool = False
+    is_repetitive: bool = False
+    is_automatable: bool = False
+    is_tactical: bool = False
+    has_no_enduring_value: bool = False
+    scales_with_service: bool = False
+
+
+class ToilItemChange(Schema):
+    """What a person sets on the item form; a field left out of an edit keeps its value."""
+    title: Annotated[Text, Field(min_length=1, max_length=160)] | None = None
+    description: Annotated[Text, Field(max_length=20_000)] | None = Field(None, description="Markdown.")
+    is_manual: bool | None = None
+    is_repetitive: bool | None = None
+    is_automatable: bool | None = None
+    is_tactical: bool | None = None
+    has_no_enduring_value: bool | None = None
+    scales_with_service: bool | None = None
+    classification: ToilItemClassification | None = Field(
+        None, description="Toil, engineering or overhead; the six properties suggest one when left out on creation."
+    )
+    frequency: ToilItemFrequency | None = None
+    minutes_per_occurrence: int | None = Field(None, ge=1, le=24 * 60)
+    people: int | None = Field(None, ge=1, le=100)
+    strategy: ToilItemStrategy | None = None
+    strategy_reason: Annotated[Text, Field(max_length=5_000)] | None = Field(None, description="Needed to accept toil.")
+    owner: Username | None = Field(None, description="A member of the project's team (a username).")
+    automation_effort_hours: Decimal | None = Field(None, ge=0, le=999_999, decimal_places=2)
+    remediates: int | None = Field(
+        None, ge=1, le=2_147_483_647, description="Number of the project's decision this item remediates."
+    )
+
+
+class ToilItemIn(ToilItemChange):
+    project: Slug = Field(..., description="Slug of the project whose backlog gets the item.")
+    title: Annotated[Text, Field(min_length=1, max_length=160)]
+    minutes_per_occurrence: int = Field(..., ge=1, le=24 * 60)
+
+
+class ToilMoveIn(Schema):
+    status: ToilItemStatus = Field(..., description="The board column; accepting toil needs a strategy reason first.")
+
+
+class ClassificationOut(Schema):
+    classification: ToilItemClassification
+    criteria: int = Field(..., description="How many of the six properties hold.")
+
+
+def _fields(change: ToilItemChange, project: Project, *, creating: bool) -> dict:
+    """The service's fields from the payload: the fields sent (all of them on creation), people by username and
+    the remediated decision by number."""
+    sent = change.model_dump(exclude_unset=not creating, exclude={"project"})
+    fields = {name: value for name, value in sent.items() if value is not None or name in ("owner", "remediates", "automation_effort_hours")}
+    if "owner" in fields:
+        fields["owner"] = active_user("owner", fields["owner"])
+    if "remediates" in fields and fields["remediates"] is not None:
+        fields["remediates"] = Adr.objects.filter(project=project, number=fields["remediates"]).first()
+        if fields["remediates"] is None:
+            raise ValidationError({"remediates": _("This project has no record number %(number)s.") % {"number": sent["remediates"]}})
+    return fields
+
+
 def _items() -> QuerySet[ToilItem]:
     return selectors.board_items(ToilItem.objects.all())
 
@@ -141,13 +209,44 @@ def toil_item_detail(request, item_id: Path[Id]) -> ToilItem:
 @router.post("/items/{item_id}/logs", response={201: TimeLogOut}, summary="Log time spent on a toil item")
 def time_log_create(request, item_id: Path[Id], payload: TimeLogIn):
     item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=item_id)
-    person = None
-    if payload.user is not None:
-        person = User.objects.filter(username=payload.user, is_active=True).first()
-        if person is None:
-            raise ValidationError({"user": _("No active user with the username “%(name)s”.") % {"name": payload.user}})
     log = services.time_log_create(
-        actor=request.auth.user, item=item, minutes=payload.minutes, logged_on=payload.logged_on, user=person,
+        actor=request.auth.user, item=item, minutes=payload.minutes, logged_on=payload.logged_on,
+        user=active_user("user", payload.user),
         note=payload.note,
     )
     return Status(201, log)
+
+
+@router.post("/items", response={201: ToilItemOut}, summary="Add a toil item to a project's backlog")
+def toil_item_create(request, payload: ToilItemIn):
+    project = get_object_or_404(Project.objects.select_related("team"), slug=payload.project)
+    fields = _fields(payload, project, creating=True)
+    item = services.toil_item_create(
+        actor=request.auth.user, project=project, title=fields.pop("title"),
+        minutes_per_occurrence=fields.pop("minutes_per_occurrence"), **fields,
+    )
+    return Status(201, get_object_or_404(_items(), pk=item.pk))
+
+
+@router.patch("/items/{item_id}", response=ToilItemOut, summary="Edit a toil item")
+def toil_item_update(request, item_id: Path[Id], payload: ToilItemChange) -> ToilItem:
+    """Only the fields sent change; `classification: null` asks the six properties for a suggestion again."""
+    item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=item_id)
+    fields = _fields(payload, item.project, creating=False)
+    if "classification" in payload.model_fields_set and payload.classification is None:
+        fields["classification"] = ""
+    services.toil_item_update(actor=request.auth.user, item=item, **fields)
+    return get_object_or_404(_items(), pk=item.pk)
+
+
+@router.post("/items/{item_id}/move", response=ToilItemOut, summary="Move a toil item to another column")
+def toil_item_move(request, item_id: Path[Id], payload: ToilMoveIn) -> ToilItem:
+    item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=item_id)
+    services.toil_item_move(actor=request.auth.user, item=item, status=payload.status)
+    return get_object_or_404(_items(), pk=item.pk)
+
+
+@router.post("/classify", response=ClassificationOut, summary="Toil or not? The class the six properties suggest")
+def toil_classify(request, payload: Criteria) -> dict:
+    criteria = payload.model_dump()
+    return {"classification": services.suggest_classification(**criteria), "criteria": sum(criteria.values())}

@@ -61,7 +61,9 @@ def _register_routers() -> None:
     from adr.api import project_router as adr_project_router
     from adr.api import router as adr_router
     from projects.api import router as projects_router
+    from projects.api import teams_router
     from projects.decommission.api import router as decommissions_router
+    from projects.ledger.api import reference_router as ledger_reference_router
     from projects.ledger.api import router as ledger_router
     from toil.api import router as toil_router
 
@@ -72,6 +74,8 @@ def _register_routers() -> None:
     api.add_router("/adrs/", adr_router)
     api.add_router("/toil/", toil_router)
     api.add_router("/decommissions/", decommissions_router)
+    api.add_router("/ledger/", ledger_reference_router)
+    api.add_router("/teams/", teams_router)
 
 
 _register_routers()

@@ -13,6 +13,7 @@ ERROR_STATUSES = {  # documented on every operation of the OpenAPI schema
     "401": "No valid token: send `Authorization: Bearer <token>`; the token may be revoked or expired.",
     "403": "The token's user or scope does not allow this.",
     "404": "Not found.",
+    "409": "Someone else saved since the version you sent: read it again, merge, and send the new version.",
     "422": "Invalid input: `field` names the field at fault.",
 }
 

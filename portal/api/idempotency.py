@@ -1,6 +1,7 @@
 """Idempotent writes: a write sent with an `Idempotency-Key` runs once per user and key; a retry gets the stored
 response, a refused write keeps nothing."""
 import functools
+import hashlib
 import json
 import re
 from typing import Any
@@ -15,6 +16,22 @@ from portal.api.errors import error_response, service_refused
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_PATTERN = r"^[\x21-\x7e]{1,255}$"
+
+
+def _payload(request: HttpRequest) -> bytes:
+    """What a retry must send again: the body, or for multipart form data (whose boundary changes with every
+    send) its fields and the name and content of each file."""
+    if request.content_type != "multipart/form-data":
+        return request.body
+    parts = [f"{name}={value}" for name, values in sorted(request.POST.lists()) for value in values]
+    for name, uploads in sorted(request.FILES.lists()):
+        for upload in uploads:
+            digest = hashlib.sha256()
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            parts.append(f"{name}:{upload.name}:{digest.hexdigest()}")
+    return "\n".join(parts).encode()
 
 
 class _RolledBack(Exception):
@@ -46,7 +63,7 @@ def idempotent(view):
                 raise _RolledBack(response)
             return response.status_code, json.loads(response.content) if response.content else None
 
-        fingerprint = services.request_fingerprint(method=request.method, path=request.get_full_path(), body=request.body)
+        fingerprint = services.request_fingerprint(method=request.method, path=request.get_full_path(), body=_payload(request))
         try:
             stored = services.idempotent_write(user=token.user, key=key, fingerprint=fingerprint, write=write)
         except _RolledBack as refused:

@@ -4,7 +4,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.db.models import TextChoices
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from ninja.pagination import PageNumberPagination
 from pydantic import AfterValidator, PlainSerializer
@@ -33,6 +36,20 @@ Username = Annotated[str, Field(pattern=r"^[\w.@+-]{1,150}$")]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # Dates a script may send: wide enough for any real record, narrow enough to keep month arithmetic sane.
 ApiDate = Annotated[date, Field(ge=date(1990, 1, 1), le=date(2100, 12, 31))]
+
+
+def active_users(field: str, usernames: list[str]) -> list[User]:
+    """The active users of these usernames, in order and once each; a missing one is refused on `field`."""
+    users = {user.username: user for user in User.objects.filter(username__in=usernames, is_active=True)}
+    missing = [name for name in usernames if name not in users]
+    if missing:
+        raise ValidationError({field: _("No active user with the username “%(name)s”.") % {"name": missing[0]}})
+    return [users[name] for name in dict.fromkeys(usernames)]
+
+
+def active_user(field: str, username: str | None) -> User | None:
+    """One active user by username (none when none is named); a missing one is refused on `field`."""
+    return None if username is None else active_users(field, [username])[0]
 
 
 def username_of(user) -> str | None:

@@ -1,18 +1,25 @@
-"""The ledger part of the JSON API: a project's monthly summary, its cost and value entries, and
-recording or voiding one. Every write calls the same service as the ledger page. Mounted by `portal/api/`."""
+"""The ledger part of the JSON API: a project's monthly summary, its cost and value entries, and recording or
+voiding one (`router`, under /projects/); FOCUS billing imports (upload a file as multipart form data, follow
+its progress, void it), allocation rules and monthly exchange rates (`reference_router`, under /ledger/). Every
+write calls the same service as the ledger page. Mounted by `portal/api/`."""
 from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from ninja import Field, Path, Query, Router, Schema
+from typing import Annotated
+
+from ninja import Field, File, Form, Path, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
 
 from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, one_of, username_of
-from projects.ledger import selectors, services
-from projects.ledger.models import MONEY, CostEntry, LedgerMonth, ValueEntry
+from projects.ledger import imports, reference, selectors, services
+from projects.ledger.forms import FocusUploadForm
+from projects.ledger.models import MONEY, AllocationRule, CostEntry, ExchangeRate, FocusImport, LedgerMonth, ValueEntry
 from projects.models import Project
 
 CURRENCY = {
@@ -26,6 +33,7 @@ ValueEntryKind = one_of(ValueEntry.Kind)
 ValueEntryConfidence = one_of(ValueEntry.Confidence)
 
 router = Router(tags=["ledger"])
+reference_router = Router(tags=["ledger"])
 
 
 class EntryOut(Schema):
@@ -180,3 +188,141 @@ def value_entry_void(request, slug: Path[Slug], entry_id: Path[Id], payload: Voi
         ValueEntry.objects.select_related("project__team", "created_by"), pk=entry_id, project__slug=slug
     )
     return services.value_entry_void(actor=request.auth.user, entry=entry, reason=payload.reason)
+
+
+FocusImportStatus = one_of(FocusImport.Status)
+
+
+class FocusImportOut(Schema):
+    id: int
+    file_name: str
+    sha256: str
+    currency: str = Field(..., description="The currency given for a file without a BillingCurrency column.")
+    status: FocusImportStatus = Field(..., description="pending and running until the worker has finished.")
+    progress: int = Field(..., description="Percent of the file read: 100 once finished.")
+    rows_read: int
+    rows_imported: int
+    rows_replaced: int = Field(..., description="Rows of earlier imports of the same billing period replaced by this one.")
+    duplicates_skipped: int
+    error: str
+    created_by: str | None
+    created_at: datetime
+    voided_at: datetime | None
+    voided_by: str | None
+    void_reason: str
+
+    @staticmethod
+    def resolve_progress(focus_import: FocusImport) -> int:
+        return selectors.focus_progress(focus_import)
+
+    @staticmethod
+    def resolve_created_by(focus_import: FocusImport) -> str | None:
+        return username_of(focus_import.created_by)
+
+    @staticmethod
+    def resolve_voided_by(focus_import: FocusImport) -> str | None:
+        return username_of(focus_import.voided_by)
+
+
+class AllocationRuleOut(Schema):
+    id: int
+    field: one_of(AllocationRule.Field) = Field(..., description="The FOCUS column the rule reads.")
+    match: one_of(AllocationRule.Match)
+    value: str
+    project: str
+
+    @staticmethod
+    def resolve_project(rule: AllocationRule) -> str:
+        return rule.project.slug
+
+
+class AllocationRuleIn(Schema):
+    field: one_of(AllocationRule.Field)
+    match: one_of(AllocationRule.Match) = "exact"
+    value: Annotated[Text, Field(min_length=1, max_length=500)]
+    project: Slug = Field(..., description="Slug of the project the matching rows go to.")
+
+
+class ExchangeRateOut(Schema):
+    currency: str
+    month: date = Field(..., description="First day of the month the rate applies to.")
+    rate: Decimal = Field(..., description="How much one unit of the currency is worth in the base currency.")
+
+
+class ExchangeRateIn(Schema):
+    currency: str = Field(..., pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, other than the base currency.")
+    month: ApiDate = Field(..., description="Any day of the month.")
+    rate: Decimal = Field(..., gt=0, max_digits=20, decimal_places=10)
+
+
+class FocusUploadIn(Schema):
+    currency: str = Field("", pattern=r"^([A-Za-z]{3})?$", description="Only for a file without a BillingCurrency column.")
+
+
+def _focus_imports() -> QuerySet[FocusImport]:
+    return FocusImport.objects.select_related("created_by", "voided_by").order_by("-created_at", "-pk")
+
+
+@reference_router.get("/focus-imports", response=list[FocusImportOut], summary="List FOCUS billing imports")
+@paginate(Pages)
+def focus_import_list(request) -> QuerySet[FocusImport]:
+    return _focus_imports()
+
+
+@reference_router.get("/focus-imports/{import_id}", response=FocusImportOut, summary="Follow a FOCUS billing import")
+def focus_import_detail(request, import_id: Path[Id]) -> FocusImport:
+    return get_object_or_404(_focus_imports(), pk=import_id)
+
+
+@reference_router.post("/focus-imports", response={202: FocusImportOut}, summary="Upload a FOCUS billing file")
+def focus_import_create(request, upload: File[UploadedFile], form: Form[FocusUploadIn]):
+    """Multipart form data: `upload` (the CSV) and, for a file without a BillingCurrency column, `currency`.
+    The header is checked at once (a wrong file is refused with 422); the rows are imported in the background:
+    follow `progress` at GET /ledger/focus-imports/{id}. The same file twice is recorded as already imported."""
+    checked = FocusUploadForm({"currency": form.currency}, MultiValueDict({"upload": [upload]}))
+    if not checked.is_valid():
+        raise ValidationError({name: errors for name, errors in checked.errors.items()})
+    focus_import = imports.focus_import_start(actor=request.auth.user, **checked.cleaned_data)
+    return Status(202, get_object_or_404(_focus_imports(), pk=focus_import.pk))
+
+
+@reference_router.post("/focus-imports/{import_id}/void", response=FocusImportOut, summary="Void a FOCUS billing import")
+def focus_import_void(request, import_id: Path[Id], payload: VoidIn) -> FocusImport:
+    """Its rows stop counting and the rows it replaced count again."""
+    focus_import = get_object_or_404(FocusImport, pk=import_id)
+    imports.focus_import_void(actor=request.auth.user, focus_import=focus_import, reason=payload.reason)
+    return get_object_or_404(_focus_imports(), pk=import_id)
+
+
+@reference_router.get("/allocation-rules", response=list[AllocationRuleOut], summary="List allocation rules")
+@paginate(Pages)
+def allocation_rule_list(request) -> QuerySet[AllocationRule]:
+    return selectors.allocation_rules().order_by("field", "match", "value", "pk")
+
+
+@reference_router.post("/allocation-rules", response={201: AllocationRuleOut}, summary="Add an allocation rule")
+def allocation_rule_create(request, payload: AllocationRuleIn):
+    """Managers and admins: FOCUS rows whose column matches go to the project; unallocated rows are reallocated."""
+    project = get_object_or_404(Project, slug=payload.project)
+    rule = reference.allocation_rule_create(
+        actor=request.auth.user, field=payload.field, match=payload.match, value=payload.value, project=project,
+    )
+    return Status(201, rule)
+
+
+@reference_router.delete("/allocation-rules/{rule_id}", response={204: None}, summary="Delete an allocation rule")
+def allocation_rule_delete(request, rule_id: Path[Id]):
+    reference.allocation_rule_delete(actor=request.auth.user, rule=get_object_or_404(AllocationRule, pk=rule_id))
+    return Status(204, None)
+
+
+@reference_router.get("/exchange-rates", response=list[ExchangeRateOut], summary="List monthly exchange rates")
+@paginate(Pages)
+def exchange_rate_list(request) -> QuerySet[ExchangeRate]:
+    return ExchangeRate.objects.order_by("-month", "currency", "pk")
+
+
+@reference_router.put("/exchange-rates", response=ExchangeRateOut, summary="Set a monthly exchange rate")
+def exchange_rate_set(request, payload: ExchangeRateIn) -> ExchangeRate:
+    """Admins: the rate of a currency for a month, created or replaced; the ledger is recomputed."""
+    return reference.exchange_rate_set(actor=request.auth.user, currency=payload.currency, month=payload.month, rate=payload.rate)
