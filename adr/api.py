@@ -224,11 +224,15 @@ class AdrChange(AdrIn):
 
 
 class ReviewIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"verdict": "accepted", "comment": "Agreed in the architecture review."}]}}
+
     verdict: one_of(Review.Verdict) = Field(..., description="Accept or reject a proposed record.")
     comment: Annotated[Text, Field(min_length=1, max_length=5_000)] = Field(..., description="Why, in a sentence or two.")
 
 
 class PlacementIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"knew_tradeoff": True, "weighed_alternatives": False, "under_pressure": True, "hindsight": False, "cell": "conscious_reckless", "reason": "Shipped before the campaign; to be redone.", "revisit_by": "2027-03-31"}]}}
+
     cell: Quadrant | None = Field(None, description="The cell; left out, the questionnaire's answers suggest it.")
     knew_tradeoff: bool | None = Field(None, description="Did we know the trade-off when we decided?")
     weighed_alternatives: bool | None = Field(None, description="Did we weigh alternatives and write down the consequences?")
@@ -239,6 +243,8 @@ class PlacementIn(Schema):
 
 
 class CommentIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"body": "Which store do we pick?"}]}}
+
     body: Annotated[Text, Field(min_length=1, max_length=20_000)] = Field(..., description="Markdown.")
 
 

@@ -71,6 +71,8 @@ class ProjectIn(Schema):
 
 class ProjectChange(Schema):
     """A field left out keeps its value."""
+    model_config = {"json_schema_extra": {"examples": [{"summary": "Scores churn risk weekly for the retention team."}]}}
+
     name: Text | None = Field(None, min_length=1, max_length=120)
     slug: Slug | None = None
     summary: Text | None = Field(None, max_length=240)
@@ -95,6 +97,8 @@ class HealthCheckOut(Schema):
 
 
 class HealthCheckIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"status": "yes", "note": "Runbook linked."}]}}
+
     status: one_of(HealthCheck.Status)
     note: Text = Field("", max_length=2_000)
 
@@ -113,6 +117,8 @@ class MemberOut(Schema):
 
 
 class MemberIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"user": "alice", "role": "member", "weekly_hours": "32", "joined_on": "2026-11-02"}]}}
+
     user: Username = Field(..., description="Username of an active portal user.")
     role: one_of(Membership.Role) = "member"
     weekly_hours: Decimal = Field(..., ge=0, le=168, max_digits=5, decimal_places=2)

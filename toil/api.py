@@ -154,12 +154,16 @@ class ToilItemChange(Schema):
 
 
 class ToilItemIn(ToilItemChange):
+    model_config = {"json_schema_extra": {"examples": [{"project": "churn-prediction", "title": "Re-run the failed feature feed by hand", "minutes_per_occurrence": 30, "frequency": "week", "is_manual": True, "is_repetitive": True, "is_automatable": True, "is_tactical": True, "owner": "alice"}]}}
+
     project: Slug = Field(..., description="Slug of the project whose backlog gets the item.")
     title: Annotated[Text, Field(min_length=1, max_length=160)]
     minutes_per_occurrence: int = Field(..., ge=1, le=24 * 60)
 
 
 class ToilMoveIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"status": "in_progress"}]}}
+
     status: ToilItemStatus = Field(..., description="The board column; accepting toil needs a strategy reason first.")
 
 

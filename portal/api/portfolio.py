@@ -63,8 +63,8 @@ class PortfolioAlert(Schema):
 class PortfolioProject(Schema):
     slug: str
     name: str
-    team: str
-    team_name: str
+    team: str = Field(..., alias="team.slug")
+    team_name: str = Field(..., alias="team.name")
     phase: Phase
     cost: Money = Field(..., description="Run cost over the trailing window.")
     value: Money = Field(..., description="Realized value over the trailing window.")
@@ -87,14 +87,6 @@ class PortfolioProject(Schema):
     stale_adrs: int = Field(..., description="Proposed records left undecided too long.")
     health: int | None = Field(..., description="Health checklist score, 0 to 100.")
     url: str
-
-    @staticmethod
-    def resolve_team(project: Project) -> str:
-        return project.team.slug
-
-    @staticmethod
-    def resolve_team_name(project: Project) -> str:
-        return project.team.name
 
     @staticmethod
     def resolve_url(project: Project) -> str:

@@ -139,6 +139,8 @@ Why = Annotated[Text, Field(min_length=1, max_length=5_000)]
 
 
 class DecommissionIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"project": "churn-prediction", "reason": "It has cost more than it brought for three months."}]}}
+
     project: Slug = Field(..., description="Slug of the project to decommission.")
     reason: Why = Field(..., description="Why it should go; the evidence is captured with the request.")
 
@@ -152,11 +154,15 @@ class CancelIn(Schema):
 
 
 class ChecklistTickIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"status": "done", "note": "Endpoint switched off."}]}}
+
     status: ChecklistItemStatus
     note: Annotated[Text, Field(max_length=2_000)] = ""
 
 
 class ChecklistAssignIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"assignee": "alice"}]}}
+
     assignee: Username | None = Field(..., description="A member of the project's team (a username); null to unassign.")
 
 

@@ -36,11 +36,8 @@ router = Router(tags=["ledger"])
 reference_router = Router(tags=["ledger"])
 
 
-class EntryOut(Schema):
-    id: int
-    project: str
-    amount: Money
-    currency: str
+class VoidableOut(Schema):
+    """Who recorded it and when, and whether it was voided: for entries and imports alike."""
     created_by: str | None
     created_at: datetime
     voided_at: datetime | None
@@ -48,16 +45,23 @@ class EntryOut(Schema):
     void_reason: str
 
     @staticmethod
+    def resolve_created_by(record) -> str | None:
+        return username_of(record.created_by)
+
+    @staticmethod
+    def resolve_voided_by(record) -> str | None:
+        return username_of(record.voided_by)
+
+
+class EntryOut(VoidableOut):
+    id: int
+    project: str
+    amount: Money
+    currency: str
+
+    @staticmethod
     def resolve_project(entry) -> str:
         return entry.project.slug
-
-    @staticmethod
-    def resolve_created_by(entry) -> str | None:
-        return username_of(entry.created_by)
-
-    @staticmethod
-    def resolve_voided_by(entry) -> str | None:
-        return username_of(entry.voided_by)
 
 
 class CostEntryOut(EntryOut):
@@ -193,7 +197,7 @@ def value_entry_void(request, slug: Path[Slug], entry_id: Path[Id], payload: Voi
 FocusImportStatus = one_of(FocusImport.Status)
 
 
-class FocusImportOut(Schema):
+class FocusImportOut(VoidableOut):
     id: int
     file_name: str
     sha256: str
@@ -205,23 +209,10 @@ class FocusImportOut(Schema):
     rows_replaced: int = Field(..., description="Rows of earlier imports of the same billing period replaced by this one.")
     duplicates_skipped: int
     error: str
-    created_by: str | None
-    created_at: datetime
-    voided_at: datetime | None
-    voided_by: str | None
-    void_reason: str
 
     @staticmethod
     def resolve_progress(focus_import: FocusImport) -> int:
         return selectors.focus_progress(focus_import)
-
-    @staticmethod
-    def resolve_created_by(focus_import: FocusImport) -> str | None:
-        return username_of(focus_import.created_by)
-
-    @staticmethod
-    def resolve_voided_by(focus_import: FocusImport) -> str | None:
-        return username_of(focus_import.voided_by)
 
 
 class AllocationRuleOut(Schema):
@@ -229,14 +220,12 @@ class AllocationRuleOut(Schema):
     field: one_of(AllocationRule.Field) = Field(..., description="The FOCUS column the rule reads.")
     match: one_of(AllocationRule.Match)
     value: str
-    project: str
-
-    @staticmethod
-    def resolve_project(rule: AllocationRule) -> str:
-        return rule.project.slug
+    project: str = Field(..., alias="project.slug")
 
 
 class AllocationRuleIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"field": "sub_account_id", "match": "exact", "value": "acct-churn-prod", "project": "churn-prediction"}]}}
+
     field: one_of(AllocationRule.Field)
     match: one_of(AllocationRule.Match) = "exact"
     value: Annotated[Text, Field(min_length=1, max_length=500)]
@@ -250,6 +239,8 @@ class ExchangeRateOut(Schema):
 
 
 class ExchangeRateIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"currency": "USD", "month": "2026-10-01", "rate": "0.92"}]}}
+
     currency: str = Field(..., pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code, other than the base currency.")
     month: ApiDate = Field(..., description="Any day of the month.")
     rate: Decimal = Field(..., gt=0, max_digits=20, decimal_places=10)
