@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from projects import selectors, services
-from projects.common.api import ApiDate, Pages, Slug, Text, Username, active_user, one_of
+from projects.common.api import ApiDate, Pages, Slug, Text, Username, active_user, one_of, sent_fields
 from projects.models import HEALTH_ITEM_KEYS, HEALTH_ITEMS, HealthCheck, Membership, Phase, Project, Team
 
 router = Router(tags=["projects"])
@@ -177,7 +177,7 @@ def project_phase(request, slug: Path[Slug], payload: PhaseChangeIn):
 def project_update(request, slug: Path[Slug], payload: ProjectChange) -> Project:
     """Only the fields sent change; a retired project is changed by an admin only."""
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
-    fields = {name: value for name, value in payload.dict(exclude_unset=True).items() if value is not None or name == "start_date"}
+    fields = sent_fields(payload, nullable=("start_date",))
     return services.project_update(actor=request.auth.user, project=project, **fields)
 
 

@@ -15,7 +15,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from adr.models import Adr
-from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, Username, active_user, one_of, username_of
+from projects.common.api import ApiDate, Id, Money, Pages, Slug, Text, Username, active_user, one_of, sent_fields, username_of
 from projects.models import Project
 from toil import selectors, services
 from toil.models import TimeLog, ToilItem
@@ -173,16 +173,22 @@ class ClassificationOut(Schema):
 
 
 def _fields(change: ToilItemChange, project: Project, *, creating: bool) -> dict:
-    """The service's fields from the payload: the fields sent (all of them on creation), people by username and
-    the remediated decision by number."""
-    sent = change.model_dump(exclude_unset=not creating, exclude={"project"})
-    fields = {name: value for name, value in sent.items() if value is not None or name in ("owner", "remediates", "automation_effort_hours")}
+    """The service's fields from the payload: on creation every field given, on an edit the fields sent
+    (`classification: null` asks for the suggestion again); people by username, the remediated decision by
+    number."""
+    if creating:
+        fields = {name: value for name, value in change.model_dump(exclude={"project"}).items() if value is not None}
+    else:
+        fields = sent_fields(change, nullable=("classification", "owner", "remediates", "automation_effort_hours"))
+        if "classification" in fields and fields["classification"] is None:
+            fields["classification"] = ""
     if "owner" in fields:
         fields["owner"] = active_user("owner", fields["owner"])
-    if "remediates" in fields and fields["remediates"] is not None:
-        fields["remediates"] = Adr.objects.filter(project=project, number=fields["remediates"]).first()
+    if fields.get("remediates") is not None:
+        number = fields["remediates"]
+        fields["remediates"] = Adr.objects.filter(project=project, number=number).first()
         if fields["remediates"] is None:
-            raise ValidationError({"remediates": _("This project has no record number %(number)s.") % {"number": sent["remediates"]}})
+            raise ValidationError({"remediates": _("This project has no record number %(number)s.") % {"number": number}})
     return fields
 
 
@@ -237,8 +243,6 @@ def toil_item_update(request, item_id: Path[Id], payload: ToilItemChange) -> Toi
     """Only the fields sent change; `classification: null` asks the six properties for a suggestion again."""
     item = get_object_or_404(ToilItem.objects.select_related("project__team"), pk=item_id)
     fields = _fields(payload, item.project, creating=False)
-    if "classification" in payload.model_fields_set and payload.classification is None:
-        fields["classification"] = ""
     services.toil_item_update(actor=request.auth.user, item=item, **fields)
     return get_object_or_404(_items(), pk=item.pk)
 

@@ -52,6 +52,16 @@ def active_user(field: str, username: str | None) -> User | None:
     return None if username is None else active_users(field, [username])[0]
 
 
+def sent_fields(payload: Schema, *, nullable: tuple[str, ...] = ()) -> dict:
+    """The fields a partial update sent, the others keep their value; null is refused on a field that cannot
+    be empty rather than ignored."""
+    sent = payload.model_dump(exclude_unset=True)
+    for name, value in sent.items():
+        if value is None and name not in nullable:
+            raise ValidationError({name: _("This field cannot be null: leave it out to keep its value.")})
+    return sent
+
+
 def username_of(user) -> str | None:
     """A person in an answer: their username, or null when there is nobody (an unassigned item, say)."""
     return user.username if user is not None else None

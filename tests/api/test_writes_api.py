@@ -257,3 +257,13 @@ def test_a_retry_with_the_same_key_writes_once(write, member_api, manager_api, r
     counts = {"toil item": ToilItem.objects.count, "decommission": DecommissionRequest.objects.count,
               "comment": Comment.objects.count, "focus upload": FocusImport.objects.count}
     assert counts[write]() == 1
+
+
+def test_an_edit_refuses_null_on_a_field_that_cannot_be_empty(member_api, project):
+    item = ToilItemFactory(project=project, title="Rerun the feed")
+    refused = send(member_api, "PATCH", f"/api/v1/toil/items/{item.pk}", {"title": None})
+    assert (refused.status_code, refused.json()["field"]) == (422, "title")
+    cleared = send(member_api, "PATCH", f"/api/v1/toil/items/{item.pk}", {"owner": None, "people": 2})
+    assert (cleared.status_code, cleared.json()["owner"], cleared.json()["title"]) == (200, None, "Rerun the feed")
+    assert send(member_api, "PATCH", f"/api/v1/projects/{project.slug}", {"name": None}).json()["field"] == "name"
+    assert Project.objects.get(pk=project.pk).name == "Churn model"
