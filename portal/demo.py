@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from adr import demo as adr_demo
 from projects import clock
+from projects.common import notifications
 from projects.decommission import demo as decommission_demo
 from projects.ledger import demo as ledger_demo
 from projects.ledger.rollup import ledger_rollup
@@ -193,9 +194,16 @@ def _step_day(step: Step, today: date) -> date:
 
 @transaction.atomic
 def seed() -> bool:
-    """Load the demo as of today; False, changing nothing, when the database already holds it."""
+    """Load the demo as of today; False, changing nothing, when the database already holds it. Its
+    history is written without telling anyone: seeding sends no email."""
     if is_seeded():
         return False
+    with notifications.muted():
+        _seed()
+    return True
+
+
+def _seed() -> None:
     today = clock.today()  # read once: every part of the history counts back from the same day
     seed_people(today)
     seed_projects(today)
@@ -208,7 +216,6 @@ def seed() -> bool:
     ledger_rollup(today=today)
     decommission_demo.seed(today)
     ledger_rollup(today=today)  # the decommissions add the costs that arrived after a retirement
-    return True
 
 
 def seed_people(today: date) -> None:

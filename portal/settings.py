@@ -257,8 +257,10 @@ ADR_IMPORT_MAX_UNZIPPED_MB = int(os.environ.get("ADR_IMPORT_MAX_UNZIPPED_MB", "5
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"refusals_on_one_line": {"()": "portal.logs.RefusalsOnOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.request": {"filters": ["refusals_on_one_line"]}},
 }
 
 # The JSON API (portal/api/): page size of its lists, and the hourly purge of stored idempotent responses.

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from projects import clock, permissions
-from projects.common import jobs
+from projects.common import jobs, notifications
 from projects.decommission import evidence
 from projects.decommission.models import (
     DEFAULT_CHECKLIST,
@@ -26,7 +26,8 @@ State = DecommissionRequest.State
 
 def _record(request: DecommissionRequest, action: str, actor: User | None, comment: str = "") -> DecommissionEvent:
     event = DecommissionEvent.objects.create(request=request, action=action, actor=actor, comment=comment)
-    transaction.on_commit(lambda: jobs.enqueue(notify_decommission_event, event.pk))
+    if not notifications.are_muted():
+        transaction.on_commit(lambda: jobs.enqueue(notify_decommission_event, event.pk))
     return event
 
 

@@ -37,3 +37,14 @@ def test_every_team_has_a_lead(capsys):
     seed_json(capsys)
     for team in Team.objects.all():
         assert team.memberships.filter(role="lead").exists(), team
+
+
+@pytest.mark.django_db
+def test_seed_demo_sends_no_email(capsys, django_capture_on_commit_callbacks, mailoutbox):
+    """The demo's decommissions are history written on people's behalf: nobody is told about them."""
+    with django_capture_on_commit_callbacks(execute=True):
+        seed_json(capsys)
+    from projects.decommission.models import DecommissionEvent
+
+    assert DecommissionEvent.objects.exists()
+    assert mailoutbox == []
