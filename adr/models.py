@@ -5,12 +5,13 @@ import pghistory
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects import clock
+from projects.common import search
 from projects.models import Project, TimeStampedModel
 
 # The markdown fields of a record, in the order MADR 4 writes them.
@@ -49,6 +50,27 @@ class AdrQuerySet(models.QuerySet):
 def stale_q() -> models.Q:
     """The stale rule as a condition, for counts that filter an aggregate with it."""
     return models.Q(status=Status.PROPOSED, created_at__lt=clock.now() - timedelta(days=settings.ADR_STALE_AFTER_DAYS))
+
+
+# The sections a decision is searched by, by weight.
+SEARCHED_SECTIONS = {
+    "A": ("title",),
+    "B": ("context", "chosen_option", "outcome"),
+    "C": ("drivers", "consequences", "confirmation", "more_information"),
+}
+
+
+def search_document():
+    """The stored `search` vector: the sections stemmed in English (the decision list's search, which
+    finds "offers" for "offer"), and as written (the portal's search, where the start of a word finds it)."""
+    vectors = [
+        SearchVector(*fields, weight=weight, config=config)
+        for config in ("english", search.CONFIG) for weight, fields in SEARCHED_SECTIONS.items()
+    ]
+    document = vectors[0]
+    for vector in vectors[1:]:
+        document = document + vector
+    return document
 
 
 @pghistory.track()

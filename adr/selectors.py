@@ -3,12 +3,13 @@ decision figures other pages compose: each project's open, overdue, unremediated
 (with_decision_counts)."""
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
-from django.db.models.functions import RowNumber, TruncQuarter
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value, Window
+from django.db.models.functions import Concat, RowNumber, TruncQuarter
 
 from adr import remediation
-from adr.models import Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
+from adr.models import SEARCHED_SECTIONS, Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
 from projects import clock
+from projects.common import search
 from projects.common.queries import count_of
 from projects.models import Project
 
@@ -211,3 +212,15 @@ def matrix_by_quarter(*, team: str = "", project: str = "") -> dict:
             shares.append(round(100 * quarters[quarter][value] / total, 1) if total else 0)
         datasets.append({"key": value, "label": str(label), "data": shares})
     return {"labels": labels, "datasets": datasets}
+
+
+def search_decisions(query: SearchQuery, *, limit: int) -> list[Adr]:
+    """Decisions whose text holds the words (the stored vector of every section), best first, each with
+    the words around what matched (`snippet`, HTML: the text escaped, the matches marked)."""
+    sections = [field for weight in ("B", "C") for field in SEARCHED_SECTIONS[weight]]
+    text = Concat(*[part for field in sections for part in (F(field), Value(" "))], output_field=TextField())
+    found = list(search.matching(Adr.objects.select_related("project"), F("search"), query).annotate(snippet=search.headline(text, query))[:limit])
+    for adr in found:
+        adr.snippet = search.highlighted(adr.snippet) if adr.snippet.strip() else ""
+    return found
+

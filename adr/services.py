@@ -6,7 +6,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 
 from django.contrib.auth.models import User
-from django.contrib.postgres.search import SearchVector
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
@@ -16,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adr import importers
-from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, Placement, ReminderSent, Review, Status
+from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, Placement, ReminderSent, Review, Status, search_document
 from projects import clock, permissions
 from projects.models import Project
 
@@ -128,9 +127,7 @@ def _mark_superseded(old: Adr, *, actor: User, by: Adr) -> None:
 
 def _snapshot(adr: Adr, *, actor: User, reason: str, when=None) -> AdrRevision:
     Adr.objects.filter(pk=adr.pk).update(
-        search=SearchVector("title", weight="A", config="english")
-        + SearchVector("context", "chosen_option", "outcome", weight="B", config="english")
-        + SearchVector("drivers", "consequences", "confirmation", "more_information", weight="C", config="english")
+        search=search_document()
     )
     return AdrRevision.objects.create(
         adr=adr, version=adr.version, content=adr_content(adr), reason=reason, changed_by=actor, changed_at=when or clock.now()

@@ -7,6 +7,7 @@ from portal.api import urls as api_urls
 
 pages = [
     path("", views.home, name="home"),
+    path("search/", views.search_page, name="search"),
     path("portfolio/", views.portfolio_page, name="portfolio"),
     path("portfolio/export.csv", views.portfolio_csv, name="portfolio_csv"),
     path("accounts/login/", views.PortalLoginView.as_view(), name="login"),

@@ -1,4 +1,4 @@
-"""The home page ("my work"), the portfolio and its CSV export, the login page, the error pages, and the
+"""The home page ("my work"), the search, the portfolio and its CSV export, the login page, the error pages, and the
 user's API tokens."""
 import csv
 from django.contrib import messages
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from portal import portfolio, selectors, services
+from portal import portfolio, search, selectors, services
 from portal.forms import ApiTokenForm
 from projects.common.forms import add_service_errors
 from projects.common.http import HtmxHttpRequest
@@ -31,6 +31,18 @@ class PortalLoginView(auth_views.LoginView):
 @require_GET
 def home(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "portal/home.html", selectors.my_work(request.user))
+
+
+@require_GET
+def search_page(request: HtmxHttpRequest) -> HttpResponse:
+    """/search/?q=…: the whole page, or, asked by the top bar's box as you type, the few best of each group."""
+    q = request.GET.get("q", "").strip()[:200]
+    compact = bool(request.htmx) and request.htmx.target == "search-suggestions"
+    groups = search.search(q, per_group=search.AS_YOU_TYPE if compact else search.ON_THE_PAGE)
+    context = {"q": q, "groups": groups, "compact": compact}
+    if compact:
+        return render(request, "portal/_search_results.html", context)
+    return render(request, "portal/search.html", context)
 
 
 _COLUMNS = (

@@ -1,10 +1,12 @@
 """Reads for the team and project pages, and the project figures other pages compose: the health score in
-SQL (with_health) and the phases in their order (with_phase_rank)."""
+SQL (with_health), the phases in their order (with_phase_rank), and the projects and teams a search finds."""
 from dataclasses import dataclass
 
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import Case, Count, F, Func, IntegerField, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
 
+from projects.common import search
 from projects.models import HEALTH_ITEMS, PHASES_IN_SCOPE, HealthCheck, Membership, Phase, PhaseChange, Project, Team
 
 
@@ -98,3 +100,17 @@ def with_phase_rank(projects: QuerySet[Project]) -> QuerySet[Project]:
     return projects.annotate(phase_rank=Case(
         *[When(phase=phase, then=Value(rank)) for rank, phase in enumerate(Phase.values)], output_field=IntegerField(),
     ))
+
+
+def search_projects(query: SearchQuery, *, limit: int) -> list[Project]:
+    """Projects whose name, slug, summary, tags or description hold the words, best first."""
+    document = (
+        search.vector("name", "slug") + search.vector("summary", "business_owner", weight="B")
+        + search.vector("description", "value_hypothesis", weight="C")
+    )
+    return list(search.matching(Project.objects.select_related("team"), document, query)[:limit])
+
+
+def search_teams(query: SearchQuery, *, limit: int) -> list[Team]:
+    document = search.vector("name", "slug") + search.vector("description", weight="C")
+    return list(search.matching(team_list(), document, query)[:limit])

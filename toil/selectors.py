@@ -7,11 +7,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
 
 from projects import clock
+from projects.common import search
 from projects.ledger.months import trailing_window
 from projects.models import Project, Team
 from toil.models import ToilItem, TimeLog
@@ -384,3 +386,9 @@ def item_moves(item: ToilItem, *, limit: int = 50) -> list[Move]:
         )
         for event in changes
     ]
+
+
+def search_toil_items(query: SearchQuery, *, limit: int) -> list[ToilItem]:
+    """Toil items whose title or description hold the words, best first."""
+    document = search.vector("title") + search.vector("description", "strategy_reason", weight="C")
+    return list(search.matching(ToilItem.objects.select_related("project", "owner"), document, query)[:limit])

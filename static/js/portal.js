@@ -16,3 +16,35 @@ document.addEventListener("htmx:responseError", (event) => {
     box.classList.remove("d-none");
   }
 });
+
+// The top bar's search: "/" anywhere outside a field goes to the box; results come under it as you type;
+// Escape or a click elsewhere closes them.
+document.addEventListener("keydown", (event) => {
+  const box = document.getElementById("top-search");
+  if (!box || event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest("input, textarea, select, [contenteditable]")) return;
+  event.preventDefault();
+  const menu = box.closest(".navbar-collapse");
+  if (menu && !menu.classList.contains("show") && getComputedStyle(document.querySelector(".navbar-toggler")).display !== "none") {
+    window.bootstrap.Collapse.getOrCreateInstance(menu).show();
+  }
+  box.focus();
+  box.select();
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const panel = document.getElementById("search-suggestions");
+  if (event.detail.target === panel) {
+    panel.hidden = !document.getElementById("top-search").value.trim();
+  }
+});
+function closeSuggestions() {
+  const panel = document.getElementById("search-suggestions");
+  if (panel) panel.hidden = true;
+}
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && event.target.id === "top-search") closeSuggestions();
+});
+document.addEventListener("click", (event) => {
+  if (!event.target.closest(".top-search")) closeSuggestions();
+});

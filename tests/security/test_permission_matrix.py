@@ -129,6 +129,7 @@ ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
 CASES = [
     # portal
     Case("portal:home", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
+    Case("portal:search", ROW_READ, get=LOGGED_IN, post=NOT_SERVED),
     Case("portal:portfolio", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
     Case("portal:portfolio_csv", ROW_PORTFOLIO, get=LOGGED_IN, post=NOT_SERVED),
     Case("portal:login", ROW_LOGIN, get=EVERYONE, post=EVERYONE, data=lambda org: {"username": "nobody", "password": "wrong"}),
