@@ -1,14 +1,20 @@
-"""Reads for the home page and the API tokens page."""
+"""Reads for the home page (each person's work; a manager's desk; a lead's team over the toil cap) and the API
+tokens page."""
 from django.contrib.auth.models import User
 from django.db.models import Count
 
 from adr.models import Adr, Status
 from adr.selectors import overdue_shortcuts
-from portal.portfolio import portfolio_queryset
+from portal.portfolio import alerts_for, cached_overview, portfolio_queryset
 from projects import permissions
+from projects.ledger.selectors import portfolio_trend
 from projects.decommission.models import ChecklistItem, DecommissionRequest
 from projects.models import Membership
 from toil.models import ToilItem
+from toil.selectors import team_shares
+
+TREND_MONTHS = 12
+REJUDGE_SHOWN = 8
 
 
 def api_tokens_of(user: User):
@@ -48,9 +54,27 @@ def my_work(user: User) -> dict:
         ToilItem.objects.filter(owner=user, remediates__in=overdue_shortcuts().values("pk"))
         .exclude(status__in=ToilItem.FINISHED).select_related("project", "remediates").order_by("project__name", "title")
     )
+    memberships = list(memberships)
+    led = [membership.team for membership in memberships if membership.role == Membership.Role.LEAD]
     return {
         "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,
         "adrs_to_review": to_review, "overdue_tickets": overdue_tickets,
         "checklist_items": checklist, "approvals": approvals, "is_manager": permissions.can_approve(user),
+        "teams_over_cap": [share for share in team_shares(led).values() if share.level == "alert"] if led else [],
+        **(manager_desk(user) if permissions.can_approve(user) else {}),
+    }
+
+
+def manager_desk(user: User) -> dict:
+    """What a manager answers for, on their home: the portfolio's alerts (the cached overview the portfolio
+    page shows), the reckless shortcuts past their revisit date, and the monthly trend of cost and value."""
+    overview = cached_overview(base=portfolio_queryset())
+    to_rejudge = list(overdue_shortcuts()[:REJUDGE_SHOWN + 1])
+    return {
+        "alerts": alerts_for(user, overview["alerts"]),
+        "totals": overview["totals"],
+        "to_rejudge": to_rejudge[:REJUDGE_SHOWN],
+        "more_to_rejudge": len(to_rejudge) > REJUDGE_SHOWN,
+        "trend": portfolio_trend(months=TREND_MONTHS),
     }
 

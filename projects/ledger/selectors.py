@@ -1,7 +1,8 @@
 """Reads for the ledger pages: the monthly summary, entries with filters, imports and their progress, the
 unallocated bucket, run months, and whether a project has proof of value; and the ledger figures other pages
 compose: each project's trailing-window cost, value, ratio and underwater flag (with_window_figures), their
-portfolio totals (window_totals) and the last months' cost and value (monthly_lines)."""
+portfolio totals (window_totals), the last months' cost and value (monthly_lines) and their sum over every project
+(portfolio_trend)."""
 from datetime import date
 from decimal import Decimal
 
@@ -229,3 +230,22 @@ def monthly_lines(project_ids: list[int], *, months: int, today: date | None = N
         lines[project_id]["cost"][index[month]] = float(round(cost, 2))
         lines[project_id]["value"][index[month]] = float(round(value, 2))
     return lines
+
+
+def portfolio_trend(*, months: int, today: date | None = None) -> dict:
+    """Every project's cost and value added up per month: the last `months` complete months, oldest first,
+    then the running month, marked as partial ("so far"): it has not finished, so it is not a fall. One query."""
+    running = month_start(today or clock.today())
+    firsts = [add_months(running, -back) for back in range(months, -1, -1)]
+    totals = {
+        row["month"]: row for row in LedgerMonth.objects.filter(month__gte=firsts[0], month__lte=running)
+        .values("month").annotate(cost=Sum("cost_total"), value=Sum("value_total"))
+    }
+    empty = {"cost": Decimal(0), "value": Decimal(0)}
+    return {
+        "labels": [month.strftime("%Y-%m") for month in firsts],
+        "cost": [float(round(totals.get(month, empty)["cost"], 2)) for month in firsts],
+        "value": [float(round(totals.get(month, empty)["value"], 2)) for month in firsts],
+        "partial_from": len(firsts) - 1,  # index of the running month
+        "currency": settings.PORTAL_BASE_CURRENCY,
+    }

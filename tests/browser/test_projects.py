@@ -57,7 +57,7 @@ def test_project_list_filters_without_reload_and_keeps_the_url(page, login, live
     ProjectFactory(team=team, name="Credit explainer", tags=["credit"])
     login("raj", PASSWORD)
     page.goto(f"{live_server.url}/projects/")
-    page.get_by_label("Search").fill("fraud")
+    page.get_by_label("Search", exact=True).fill("fraud")
     expect(page.get_by_role("link", name="Credit explainer")).to_have_count(0)
     expect(page.get_by_role("link", name="Fraud scoring")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]q=fraud"))

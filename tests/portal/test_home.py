@@ -1,5 +1,5 @@
 """The home page ("my work") and the managers' weekly digest."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -133,3 +133,57 @@ def test_weekly_digest_without_managers_sends_nothing(work):
 def test_digest_is_on_the_beat_schedule(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["portfolio-weekly-digest"]
     assert entry["task"] == "portal.tasks.weekly_digest"
+
+
+def test_a_managers_home_shows_what_waits_and_the_trend_not_an_empty_team(work, manager):
+    from adr.models import Cell, Placement
+    from tests.factories import AdrFactory
+
+    shortcut = AdrFactory(project=work["mine"], title="Skip the feature store for now")
+    Placement.objects.create(adr=shortcut, cell=Cell.CONSCIOUS_RECKLESS, placed_by=manager, reason="Deadline",
+                             revisit_by=clock.today() - timedelta(days=3))
+    response = client_for(manager).get("/")
+    html = response.content.decode()
+    assert "Your teams have no projects yet" not in html
+    assert {alert.kind for alert in response.context["alerts"]} >= {"underwater"}
+    assert 'data-alert="underwater"' in html
+    assert [adr.pk for adr in response.context["to_rejudge"]] == [shortcut.pk]
+    assert "Skip the feature store for now" in html
+    trend = response.context["trend"]
+    running = clock.today().strftime("%Y-%m")
+    assert len(trend["labels"]) == 13 and trend["labels"][-1] == running and trend["partial_from"] == 12
+    # three complete months of 900 on each of the two projects, nothing yet this month
+    assert trend["cost"][-4:] == [1800.0, 1800.0, 1800.0, 0.0]
+    assert 'id="home-trend"' in html and 'id="home-trend-chart"' in html
+
+
+def test_a_member_has_no_managers_desk(work, member):
+    response = client_for(member).get("/")
+    assert "trend" not in response.context and 'id="home-trend-chart"' not in response.content.decode()
+
+
+def test_a_lead_is_told_when_their_team_is_over_the_toil_cap(team, lead, member):
+    from tests.factories import TimeLogFactory
+
+    monday = clock.today() - timedelta(days=clock.today().weekday() + 7)  # the last complete week
+    item = ToilItemFactory(project=ProjectFactory(team=team), classification="toil")
+    for day in range(5):
+        TimeLogFactory(item=item, user=lead, logged_on=monday + timedelta(days=day), minutes=8 * 60)
+    html = client_for(lead).get("/").content.decode()
+    assert f'data-over-cap="{team.slug}"' in html
+    assert "of its time on toil last week, over the cap" in html
+    assert "data-over-cap" not in client_for(member).get("/").content.decode()  # a member is not its lead
+
+
+@pytest.mark.parametrize("size", [2, 40])
+def test_managers_home_query_budget(django_assert_max_num_queries, team, manager, size, settings):
+    settings.PORTFOLIO_CACHE_SECONDS = 0  # the whole overview computed: the worst case
+    Project.objects.bulk_create(
+        Project(team=team, name=f"M{index}", slug=f"m-{index}", phase=Phase.RUN) for index in range(size)
+    )
+    for project in Project.objects.all()[: size // 2]:
+        CostEntryFactory(project=project, incurred_on=months_back(1)[0], amount=Decimal("50"))
+    ledger_rollup()
+    client = client_for(manager)
+    with django_assert_max_num_queries(20):
+        assert client.get("/").status_code == 200
