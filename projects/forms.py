@@ -71,6 +71,12 @@ class ProjectForm(forms.ModelForm):
             self.fields[name].widget.attrs["placeholder"] = "https://"
 
 
+def _move_label(phase: str) -> str:
+    if phase == Phase.RETIRED:
+        return _("Retired (abandoned before it ran)")  # the form offers it only from conception or build
+    return Phase(phase).label
+
+
 class PhaseChangeForm(forms.Form):
     to_phase = forms.ChoiceField(label=_("Move to"))
     reason = forms.CharField(label=_("Why"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -82,7 +88,8 @@ class PhaseChangeForm(forms.Form):
 
     def __init__(self, *args, moves: list[str], can_override: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_phase"].choices = [(phase, Phase(phase).label) for phase in moves]
+        # Nothing chosen until the person chooses: a phase move is never one click away by default.
+        self.fields["to_phase"].choices = [("", _("Choose a phase…"))] + [(phase, _move_label(phase)) for phase in moves]
         if not can_override:
             del self.fields["override"]
 

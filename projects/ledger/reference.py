@@ -25,7 +25,7 @@ def exchange_rate_set(*, actor: User, currency: str, month: date, rate: Decimal)
     if currency == settings.PORTAL_BASE_CURRENCY:
         raise ValidationError({"currency": _("The base currency needs no rate.")})
     if rate is not None and rate <= 0:
-        raise ValidationError({"rate": _("A rate is greater than zero.")})
+        raise ValidationError({"rate": _("Enter a rate greater than zero.")})
     existing = ExchangeRate.objects.filter(currency=currency, month=month_start(month)).first()
     exchange_rate = existing or ExchangeRate(currency=currency, month=month_start(month))
     exchange_rate.rate = rate

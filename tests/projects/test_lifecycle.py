@@ -108,3 +108,22 @@ def test_the_decommission_workflow_makes_its_own_moves(project, member, manager)
     project.refresh_from_db()
     assert project.phase == Phase.RETIRED
     assert [c.to_phase for c in project.phase_changes.all()][-4:] == ["decommissioning", "run", "decommissioning", "retired"]
+
+
+@pytest.mark.django_db
+def test_the_phase_form_preselects_no_move_and_an_empty_choice_changes_nothing(project, member):
+    import re
+
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    client = client_for(member)
+    html = client.get(project.get_absolute_url()).content.decode()
+    select = re.search(r'<select name="to_phase"[^>]*>(.*?)</select>', html, re.S).group(1)
+    options = re.findall(r'<option value="([^"]*)"( selected)?>([^<]+)</option>', select)
+    assert options == [("", " selected", "Choose a phase…"), ("build", "", "Build"), ("retired", "", "Retired (abandoned before it ran)")]
+    response = client.post(reverse("projects:project_phase", kwargs={"slug": project.slug}), {"to_phase": "", "reason": "Why not"})
+    project.refresh_from_db()
+    assert project.phase == Phase.CONCEPTION and not PhaseChange.objects.filter(project=project).exists()
+    assert response.status_code in (200, 400)

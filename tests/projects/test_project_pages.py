@@ -229,3 +229,20 @@ def test_a_manager_cannot_make_other_moves_on_a_team_project(manager, team):
     assert response.status_code == 403
     project.refresh_from_db()
     assert project.phase == Phase.CONCEPTION
+
+
+@pytest.mark.django_db
+def test_the_sort_control_is_a_select_listing_each_choice_once(member, team):
+    ProjectFactory(team=team, name="Beta", start_date="2025-01-01")
+    ProjectFactory(team=team, name="Alpha", start_date="2026-01-01")
+    client = client_for(member)
+    html = client.get(reverse("projects:project_list")).content.decode()
+    import re
+
+    select = re.search(r'<select name="sort"[^>]*>(.*?)</select>', html, re.S)
+    assert select and 'class="form-select"' in select.group(0)
+    labels = re.findall(r"<option[^>]*>([^<]+)</option>", select.group(1))
+    assert labels == ["Name", "Team", "Phase", "Newest start first", "Last changed first"]
+    names = [project.name for project in client.get(reverse("projects:project_list"), {"sort": "start"}).context["filter"].qs]
+    assert names[:2] == ["Alpha", "Beta"]
+    assert client.get(reverse("projects:project_list"), {"sort": "bogus"}).status_code == 200
