@@ -36,11 +36,14 @@ def ledger_status(project: Project) -> LedgerStatus | None:
     return status
 
 
-def chart_data(months: list[LedgerMonth]) -> dict:
+def chart_data(months: list[LedgerMonth], *, today: date | None = None) -> dict:
+    """The ledger chart's series; `partial` is the index of the running month (drawn as "so far"), or None."""
     def money(value: Decimal) -> float:
         return float(round(value, 2))
 
+    running = month_start(today or clock.today())
     return {
+        "partial": next((index for index, month in enumerate(months) if month.month >= running), None),
         "labels": [month.month.strftime("%Y-%m") for month in months],
         "cloud": [money(month.cost_cloud) for month in months],
         "licences": [money(month.cost_licences) for month in months],

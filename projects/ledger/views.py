@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,12 +30,32 @@ from projects.ledger.forms import (
     VoidForm,
 )
 from projects.ledger.models import AllocationRule, CostEntry, FocusImport, ValueEntry
+from projects.ledger.months import month_start
 from projects.models import Project
 
 
 def _filters(request: HtmxHttpRequest) -> tuple[EntryFilterForm, dict]:
     form = EntryFilterForm(request.GET or None)
     return form, (form.cleaned_data if form.is_bound and form.is_valid() else {})
+
+
+ENTRIES_PER_PAGE = 25
+
+
+def _entry_page(request: HtmxHttpRequest, entries, parameter: str):
+    """One page of a table of entries; `previous_query`/`next_query` keep the filters and the other table's page."""
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get(parameter))
+
+    def query(number: int) -> str:
+        params = request.GET.copy()
+        for transient in ("figures", "since", "tries"):
+            params.pop(transient, None)
+        params[parameter] = number
+        return params.urlencode()
+
+    page.previous_query = query(page.previous_page_number()) if page.has_previous() else ""
+    page.next_query = query(page.next_page_number()) if page.has_next() else ""
+    return page
 
 
 def _project_context(request: HtmxHttpRequest, project: Project, *, cost_form=None, value_form=None) -> dict:
@@ -48,8 +69,9 @@ def _project_context(request: HtmxHttpRequest, project: Project, *, cost_form=No
         "status": selectors.ledger_status(project),
         "unconverted": selectors.unconverted(project),
         "unallocated": selectors.unallocated_totals(),
-        "cost_entries": selectors.cost_entries(project, filters)[:200],
-        "value_entries": selectors.value_entries(project, filters)[:200],
+        "cost_entries": _entry_page(request, selectors.cost_entries(project, filters), "costs_page"),
+        "value_entries": _entry_page(request, selectors.value_entries(project, filters), "values_page"),
+        "running_month": month_start(clock.today()),
         "filter_form": filter_form,
         "can_edit": can_edit,
         "cost_form": cost_form or (CostEntryForm() if permissions.can_record_cost(request.user, project) else None),

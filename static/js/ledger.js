@@ -10,17 +10,26 @@ function drawLedgerChart() {
   const data = JSON.parse(source.textContent);
   const labels = canvas.dataset;
   const money = new Intl.NumberFormat(document.documentElement.lang, { style: "currency", currency: labels.currency });
-  const bar = (key, colour) => ({ type: "bar", label: labels[key], data: data[key], backgroundColor: colour, stack: "cost" });
+  // The running month has not finished: its bars are pale, the value line to it dashed, its label "so far".
+  const partial = data.partial;
+  const isPartial = (index) => partial !== null && index >= partial;
+  const bar = (key, colour) => ({
+    type: "bar", label: labels[key], data: data[key], stack: "cost",
+    backgroundColor: (context) => (isPartial(context.dataIndex) ? `${colour}66` : colour),
+  });
   new Chart(canvas, {
     data: {
-      labels: data.labels,
+      labels: data.labels.map((label, index) => (isPartial(index) ? `${label} (${labels.soFar})` : label)),
       datasets: [
         bar("cloud", "#4e79a7"),
         bar("licences", "#f28e2b"),
         bar("people", "#76b7b2"),
         bar("toil", "#e15759"),
         bar("other", "#bab0ac"),
-        { type: "line", label: labels.value, data: data.value, borderColor: "#59a14f", backgroundColor: "#59a14f", tension: 0.2 },
+        {
+          type: "line", label: labels.value, data: data.value, borderColor: "#59a14f", backgroundColor: "#59a14f", tension: 0,
+          segment: { borderDash: (context) => (isPartial(context.p1DataIndex) ? [5, 4] : undefined) },
+        },
       ],
     },
     options: {

@@ -270,3 +270,34 @@ def test_after_an_htmx_add_the_figures_ask_until_the_rollup_has_run(member, proj
     assert "tries=4" in waiting and "Updating the figures…" in waiting
     late = figures(clock.now() + timedelta(minutes=1), 20)
     assert "hx-get" not in late and "background work catches up" in late
+
+
+def test_the_ledger_leads_back_to_its_project_and_pages_its_entries(member, project):
+    for index in range(30):
+        CostEntryFactory(project=project, incurred_on=date(2024, 1, 1) + timedelta(days=index), description=f"Cost {index:02d}")
+    client = client_for(member)
+    html = client.get(ledger_url(project)).content.decode()
+    assert f'<a href="{project.get_absolute_url()}">Churn</a>' in html
+    assert "Cost 29" in html and "Cost 04" not in html  # newest first, 25 a page
+    assert "Page 1 of 2 · 30 entries" in html
+    older = client.get(ledger_url(project), {"costs_page": 2, "kind": ""}, headers={"HX-Request": "true", "HX-Target": "ledger-entries"})
+    page_two = older.content.decode()
+    assert "<html" not in page_two and "Cost 04" in page_two and "Cost 29" not in page_two
+    assert "costs_page=1" in page_two and "kind=" in page_two  # the way back keeps the filters
+
+
+def test_voiding_asks_for_its_reason_only_when_opened(member, project):
+    CostEntryFactory(project=project)
+    html = client_for(member).get(ledger_url(project)).content.decode()
+    details = html[html.index('<details class="ledger-void">'):html.index("</details>")]
+    assert "<summary" in details and 'name="reason"' in details
+
+
+def test_the_running_month_is_marked_so_far(member, project):
+    today = clock.today()
+    CostEntryFactory(project=project, incurred_on=today.replace(day=1), amount=Decimal("100"))
+    CostEntryFactory(project=project, incurred_on=(today.replace(day=1) - timedelta(days=1)), amount=Decimal("100"))
+    ledger_rollup()
+    response = client_for(member).get(ledger_url(project))
+    assert response.context["chart"]["partial"] == len(response.context["months"]) - 1
+    assert response.content.decode().count('data-testid="so-far"') == 1
