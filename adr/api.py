@@ -340,10 +340,7 @@ def adr_update(request, slug: Path[Slug], number: Path[Number], payload: AdrChan
 @project_router.get("/{slug}/adrs/{number}/markdown", response={200: str}, summary="Export a decision record as MADR markdown",
                     openapi_extra={"responses": {200: {"content": {"text/markdown": {"schema": {"type": "string"}}}}}})
 def adr_markdown(request, slug: Path[Slug], number: Path[Number]) -> HttpResponse:
-    adr = _detail(_project(slug), number)
-    response = HttpResponse(exporters.render(adr), content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{exporters.file_name(adr)}"'
-    return response
+    return exporters.markdown_download(_detail(_project(slug), number))
 
 
 @project_router.post("/{slug}/adrs/{number}/review", response=AdrOut, summary="Accept or reject a proposed decision record")

@@ -1,6 +1,7 @@
 """Every write to decision records: create, edit (with optimistic locking), review, supersede,
 comment, import. Each checks the actor's rights, validates and runs in a transaction."""
 import hashlib
+import re
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -9,7 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -243,15 +244,32 @@ def comment_remove(*, actor: User, comment: Comment) -> Comment:
     return comment
 
 
+# `Name <username>`, as the export writes a portal user.
+NAMED_USERNAME = re.compile(r"^(?P<name>.*?)\s*<(?P<username>[^<>\s]+)>$")
+
+
+def _user_named(name: str) -> User | None:
+    """The portal user a file names: by username, `Name <username>`, or full name, in that order."""
+    text = name.strip()
+    tagged = NAMED_USERNAME.match(text)
+    if tagged:
+        user = User.objects.filter(username__iexact=tagged["username"]).first()
+        if user is not None:
+            return user
+        text = tagged["name"]
+    key = text.lower()
+    if not key:
+        return None
+    return User.objects.annotate(lower=Lower("username")).filter(lower=key).first() or next(
+        (u for u in User.objects.filter(first_name__iexact=key.split(" ")[0]) if u.get_full_name().lower() == key), None
+    )
+
+
 def _people(names: list[str]) -> tuple[list[User], list[str]]:
-    """Portal users named by username or full name, and the names of everyone else."""
+    """Portal users named in a file, and the names of everyone else as written."""
     users, external = [], []
     for name in names:
-        key = name.strip().lower()
-        user = (
-            User.objects.annotate(lower=Lower("username")).filter(lower=key).first()
-            or next((u for u in User.objects.filter(Q(first_name__iexact=key.split(" ")[0])) if u.get_full_name().lower() == key), None)
-        )
+        user = _user_named(name)
         if user is None:
             external.append(name.strip())
         elif user not in users:
@@ -261,6 +279,9 @@ def _people(names: list[str]) -> tuple[list[User], list[str]]:
 
 def _parsed_fields(parsed: importers.ParsedAdr) -> dict:
     fields = {name: getattr(parsed, name) for name in (*TEXT_FIELDS, "options", "tags", "status", "status_as_written")}
+    # A status written exactly as the portal names it tells nothing more: kept only when it differs.
+    if fields["status_as_written"] == fields["status"]:
+        fields["status_as_written"] = ""
     fields["decided_on"] = parsed.decided_on
     fields["front_matter_extra"] = {key: value for key, value in parsed.extra.items() if key not in MATRIX_KEYS}
     for name in PEOPLE_FIELDS:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<slug:slug>/adrs/new/", views.adr_new, name="new"),
     path("projects/<slug:slug>/adrs/preview/", views.adr_preview, name="preview"),
     path("projects/<slug:slug>/adrs/import/", views.adr_import, name="import"),
+    path("projects/<slug:slug>/adrs/export.zip", views.adr_export, name="export"),
     path("projects/<slug:slug>/adrs/<int:number>/", views.adr_detail, name="detail"),
     path("projects/<slug:slug>/adrs/<int:number>/edit/", views.adr_edit, name="edit"),
     path("projects/<slug:slug>/adrs/<int:number>/review/", views.adr_review, name="review"),
@@ -20,4 +21,5 @@ urlpatterns = [
     path("projects/<slug:slug>/adrs/<int:number>/placement/", views.adr_place, name="place"),
     path("projects/<slug:slug>/adrs/<int:number>/placement/suggest/", views.placement_suggest, name="placement_suggest"),
     path("projects/<slug:slug>/adrs/<int:number>/diff/", views.adr_diff, name="diff"),
+    path("projects/<slug:slug>/adrs/<int:number>/madr/", views.adr_madr, name="madr"),
 ]

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from adr import diff, importers, selectors, services
+from adr import diff, exporters, importers, selectors, services
 from adr.forms import (
     AdrForm, CommentForm, ConflictForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm, content_of,
 )
@@ -270,6 +270,18 @@ def adr_diff(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "adr/adr_diff.html", {
         "adr": adr, "project": adr.project, "old": old, "new": new, "versions": versions, "diffs": diff.versions_diff(adr, old, new),
     })
+
+
+@require_GET
+def adr_madr(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """One decision as a MADR file, the text `export_adrs` writes."""
+    return exporters.markdown_download(_adr(_project(slug), number))
+
+
+@require_GET
+def adr_export(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """All of a project's decisions as a zip of MADR files, ready for `import_adrs` or a repository."""
+    return exporters.zip_download(_project(slug))
 
 
 @require_http_methods(["GET", "POST"])

@@ -52,6 +52,7 @@ def test_write_accept_supersede_and_find_a_decision(browser, page, live_server):
     page.get_by_placeholder("Option title").nth(2).fill("Throwaway option")
     page.get_by_role("button", name="Remove").nth(2).click()
     expect(page.get_by_placeholder("Option title")).to_have_count(2)
+    page.get_by_label("Decision-makers", exact=True).select_option(label="lea")
     page.get_by_label("Chosen option").fill("Nightly batch")
     page.get_by_label("Decision outcome: why this option").fill("The usage is monthly.")
     screenshot(page, "adr-write")
@@ -79,7 +80,23 @@ def test_write_accept_supersede_and_find_a_decision(browser, page, live_server):
 
     page.goto(f"{live_server.url}/projects/churn-prediction/adrs/1/")
     expect(page.get_by_text("Superseded", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name=re.compile("ADR-0002"))).to_be_visible()
+    banner = page.locator("#superseded-banner")
+    expect(banner).to_contain_text("This decision is superseded.")
+    banner.get_by_role("link", name=re.compile("ADR-0002")).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("ADR-0002")
+    page.go_back()
+    screenshot(page, "adr-superseded")
+
+    # The record leaves the portal as a MADR file that names people as `Name <username>`.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download MADR").click()
+    assert download.value.suggested_filename == "0001-score-churn-in-a-nightly-batch.md"
+    text = open(download.value.path(), encoding="utf-8").read()
+    assert "- Léa Lambert <lea>" in text and text.startswith("---\nstatus: superseded\n")
+    page.goto(f"{live_server.url}/projects/churn-prediction/adrs/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download all (MADR zip)").click()
+    assert download.value.suggested_filename == "churn-prediction-decisions.zip"
 
     page.get_by_role("link", name="Decisions").first.click()
     page.get_by_label("Search title and content").fill("fresher scores")

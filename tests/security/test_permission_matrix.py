@@ -238,6 +238,8 @@ CASES = [
     Case("adr:placement_suggest", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
          data=lambda org: {"knew_tradeoff": "on"}),
     Case("adr:diff", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
+    Case("adr:madr", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
+    Case("adr:export", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
 ]
 
 CLASSIFIED = {case.name for case in CASES}
