@@ -16,10 +16,18 @@ class CommaListField(forms.CharField):
         return ", ".join(value) if isinstance(value, (list, tuple)) else value
 
 
+class PeopleField(forms.ModelMultipleChoiceField):
+    """Portal users, offered by name and username in a searchable picker (Tom Select, see adr.js)."""
+
+    def label_from_instance(self, user) -> str:
+        name = user.get_full_name().strip()
+        return f"{name} ({user.username})" if name else user.username
+
+
 def _people_field(label):
-    return forms.ModelMultipleChoiceField(
-        label=label, required=False, queryset=User.objects.filter(is_active=True).order_by("username"),
-        widget=forms.SelectMultiple(attrs={"size": 4}),
+    return PeopleField(
+        label=label, required=False, queryset=User.objects.filter(is_active=True).order_by("first_name", "last_name", "username"),
+        widget=forms.SelectMultiple(attrs={"size": 4, "data-picker": "people"}),
     )
 
 
@@ -39,13 +47,18 @@ class AdrForm(forms.Form):
     informed_external = CommaListField(label=_("Informed outside the portal"), required=False)
     context = _markdown(_("Context and problem statement"), 5)
     drivers = _markdown(_("Decision drivers"), 3, _("Markdown, one driver a bullet."))
-    chosen_option = forms.CharField(label=_("Chosen option"), max_length=200, required=False, help_text=_("The title of one of the options above."))
+    chosen_option = forms.CharField(
+        label=_("Chosen option"), max_length=200, required=False, help_text=_("One of the considered options above."),
+        widget=forms.Select(attrs={"data-chosen-option": "1"}),
+    )
     outcome = _markdown(_("Decision outcome: why this option"), 3)
     consequences = _markdown(_("Consequences"), 3)
     confirmation = _markdown(_("Confirmation"), 2, _("How compliance will be checked. Markdown."))
     more_information = _markdown(_("More information"), 2)
-    supersedes = forms.ModelMultipleChoiceField(label=_("Supersedes"), required=False, queryset=Adr.objects.none())
-    relates_to = forms.ModelMultipleChoiceField(label=_("Relates to"), required=False, queryset=Adr.objects.none())
+    supersedes = forms.ModelMultipleChoiceField(label=_("Supersedes"), required=False, queryset=Adr.objects.none(),
+                                                widget=forms.SelectMultiple(attrs={"data-picker": "records"}))
+    relates_to = forms.ModelMultipleChoiceField(label=_("Relates to"), required=False, queryset=Adr.objects.none(),
+                                                widget=forms.SelectMultiple(attrs={"data-picker": "records"}))
     reason = forms.CharField(label=_("Reason for the change"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("Required when the decision is accepted."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -64,6 +77,28 @@ class AdrForm(forms.Form):
         self.fields["supersedes"].queryset = others
         self.fields["relates_to"].queryset = others
         self.adr = adr
+        self.fields["chosen_option"].widget.choices = [("", _("Not chosen yet"))] + [(title, title) for title in self._option_choices()]
+
+    def _kept_choice(self) -> str:
+        """A chosen option the record already had that is not among its options (an import may say so)."""
+        return (self.initial.get("chosen_option") or (self.adr.chosen_option if self.adr else "")).strip()
+
+    def _option_choices(self) -> list[str]:
+        titles = [option["title"].strip() for option in self.options_from_data() if option["title"].strip()]
+        kept = self._kept_choice()
+        chosen = (self.data.get("chosen_option") or "").strip() if self.is_bound else kept
+        # A chosen option that is no longer listed stays visible, so the refusal can say what is wrong with it.
+        return list(dict.fromkeys(titles + [value for value in (kept, chosen) if value]))
+
+    def clean_chosen_option(self) -> str:
+        chosen = self.cleaned_data["chosen_option"].strip()
+        options = self.options_from_data()
+        titles = {option["title"].strip() for option in options}
+        # An option with text but no title is refused by the service with its own message; an empty row is dropped.
+        untitled = any(not option["title"].strip() and any(option[key] for key in self.OPTION_KEYS[1:]) for option in options)
+        if chosen and not untitled and chosen not in titles and chosen != self._kept_choice():
+            raise forms.ValidationError(_("Choose one of the considered options, or add it to them first."))
+        return chosen
 
     def options_from_data(self) -> list[dict]:
         if not self.is_bound:

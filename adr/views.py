@@ -77,8 +77,24 @@ def adr_detail(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse
     return render(request, "adr/adr_detail.html", _detail_context(request, adr))
 
 
+PREVIEWED_FIELDS = ("context", "drivers", "outcome", "consequences", "confirmation", "more_information")
+
+
+def _preview(values, options: list[dict]) -> dict:
+    """The markdown fields, options and chosen option as the record page will show them."""
+    text = {name: str(values.get(name) or "") for name in ("title", "chosen_option", *PREVIEWED_FIELDS)}
+    return {
+        "fields": [(AdrForm.base_fields[name].label, render_markdown(text[name])) for name in PREVIEWED_FIELDS if text[name].strip()],
+        "title": text["title"], "options": [option for option in options if option["title"].strip()],
+        "chosen_option": text["chosen_option"].strip(),
+    }
+
+
 def _form_context(project: Project, form: AdrForm, adr: Adr | None = None, **extra) -> dict:
-    return {"project": project, "form": form, "adr": adr, "options": form.options_from_data() or [{}], **extra}
+    options = form.options_from_data()
+    # The preview shows the text being edited from the start, not only once someone types.
+    preview = _preview(form.data if form.is_bound else form.initial, options)
+    return {"project": project, "form": form, "adr": adr, "options": options or [{}], "preview": preview, **extra}
 
 
 @require_http_methods(["GET", "POST"])
@@ -177,14 +193,9 @@ def adr_edit(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
 
 @require_POST
 def adr_preview(request: HtmxHttpRequest, slug: str) -> HttpResponse:
-    """The live preview: the markdown fields as the record page will show them."""
-    fields = [(AdrForm.base_fields[name].label, render_markdown(request.POST.get(name, ""))) for name in
-              ("context", "drivers", "outcome", "consequences", "confirmation", "more_information") if request.POST.get(name, "").strip()]
-    options = [option for option in AdrForm(request.POST, project=_project(slug)).options_from_data() if option["title"].strip()]
-    return render(request, "adr/_preview.html", {
-        "fields": fields, "title": request.POST.get("title", ""), "options": options,
-        "chosen_option": request.POST.get("chosen_option", "").strip(),
-    })
+    """The live preview, drawn again as the editor types."""
+    options = AdrForm(request.POST, project=_project(slug)).options_from_data()
+    return render(request, "adr/_preview.html", _preview(request.POST, options))
 
 
 @require_POST

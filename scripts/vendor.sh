@@ -29,3 +29,4 @@ fetch htmx.org@2.0.11 dist/htmx.min.js
 fetch chart.js@4.6.1 dist/chart.umd.min.js
 fetch sortablejs@1.15.7 Sortable.min.js
 fetch axe-core@4.14.1 axe.min.js
+fetch tom-select@2.6.2 dist/js/tom-select.complete.min.js dist/css/tom-select.bootstrap5.min.css

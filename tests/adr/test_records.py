@@ -332,3 +332,39 @@ def test_changes_are_in_the_audit_trail(adr, reviewer):
     services.adr_review(actor=reviewer, adr=adr, verdict="accepted", comment="ok")
     assert adr.events.count() >= 2
     assert AdrRevision.objects.filter(adr=adr).count() == 2
+
+
+def test_the_chosen_option_is_one_of_the_considered_options(project, member):
+    response = client_for(member).post(f"/projects/{project.slug}/adrs/new/", form_data(chosen_option="Nightly cron"))
+    assert response.status_code == 400
+    assert "Choose one of the considered options, or add it to them first." in response.content.decode()
+    assert not Adr.objects.filter(project=project).exists()
+    page = client_for(member).get(f"/projects/{project.slug}/adrs/new/").content.decode()
+    assert '<select name="chosen_option"' in page and '<option value="" selected>Not chosen yet</option>' in page
+
+
+def test_an_imported_choice_outside_the_options_survives_an_edit(project, member):
+    imported = services.adr_create(actor=member, project=project, title="Imported", options=[{"title": "Batch"}], chosen_option="Spark")
+    page = client_for(member).get(f"{imported.get_absolute_url()}edit/").content.decode()
+    assert '<option value="Spark" selected>Spark</option>' in page and '<option value="Batch">Batch</option>' in page
+    data = form_data(title="Imported", chosen_option="Spark", option_title=["Batch"], option_description=[""], option_good=[""],
+                     option_neutral=[""], option_bad=[""], version=imported.version, reason="")
+    response = client_for(member).post(f"{imported.get_absolute_url()}edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    imported.refresh_from_db()
+    assert imported.chosen_option == "Spark"
+
+
+def test_the_editor_shows_the_preview_of_the_current_text_at_open(adr, member):
+    page = client_for(member).get(f"{adr.get_absolute_url()}edit/").content.decode()
+    preview = page.split('id="adr-preview"', 1)[1].split("</section>", 1)[0]
+    assert "Use batch scoring" in preview and "Monthly offers." in preview
+    assert "Chosen option: <strong>Batch</strong>" in preview
+    assert "The preview appears here as you type." not in preview
+
+
+def test_people_are_offered_by_name_and_username_in_a_picker(project, member):
+    MembershipFactory(team=project.team, user=UserFactory(username="lea", first_name="Léa", last_name="Lambert"))
+    page = client_for(member).get(f"/projects/{project.slug}/adrs/new/").content.decode()
+    assert 'data-picker="people"' in page and ">Léa Lambert (lea)</option>" in page
+    assert "vendor/tom-select.complete.min.js" in page
