@@ -2,7 +2,7 @@
 the revisions and the sign-offs."""
 from django.contrib import admin
 
-from adr.models import Adr, AdrRevision, Comment, Review
+from adr.models import Adr, AdrRevision, Comment, OneOffTicket, Review
 from projects.common.admin_records import ViewOnly
 
 
@@ -33,3 +33,10 @@ class AdrRevisionAdmin(ViewOnly, admin.ModelAdmin):
 class CommentAdmin(ViewOnly, admin.ModelAdmin):
     list_display = ("adr", "author", "created_at", "removed_at")
     raw_id_fields = ("adr", "author", "removed_by")
+
+
+@admin.register(OneOffTicket)
+class OneOffTicketAdmin(ViewOnly, admin.ModelAdmin):
+    list_display = ("title", "adr", "due_on", "status", "owner")
+    list_filter = ("status",)
+    raw_id_fields = ("adr", "owner", "created_by")

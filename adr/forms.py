@@ -170,6 +170,32 @@ class ConflictForm(forms.Form):
         return {**mine, **{name: theirs[name] for name, choice in self.cleaned_data.items() if choice == self.THEIRS}}
 
 
+class PersonField(forms.ModelChoiceField):
+    label_from_instance = PeopleField.label_from_instance
+
+
+class TicketForm(forms.Form):
+    """A one-off remediation ticket; `updated_at` is what the editor loaded, so a later save by someone else is refused."""
+
+    title = forms.CharField(label=_("Title"), max_length=160)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    link = forms.URLField(
+        label=_("Link to the ticket"), required=False, max_length=500, assume_scheme="https",
+        help_text=_("Optional: where the work is followed outside the portal (https://…)."),
+    )
+    owner = PersonField(label=_("Owner"), required=False, queryset=User.objects.none(), empty_label=_("Nobody yet"))
+    updated_at = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, team, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = (
+            User.objects.filter(memberships__team=team, is_active=True).order_by("first_name", "last_name", "username")
+        )
+
+    def ticket_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("title", "due_on", "link", "owner")}
+
+
 class ReviewForm(forms.Form):
     verdict = forms.ChoiceField(label=_("Verdict"), choices=Review.Verdict.choices, widget=forms.RadioSelect)
     comment = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -285,3 +286,62 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.adr_id}: {self.cell}"
+
+
+class OneOffTicketQuerySet(models.QuerySet):
+    def open(self) -> "OneOffTicketQuerySet":
+        return self.filter(status=OneOffTicket.Status.OPEN)
+
+    def late(self) -> "OneOffTicketQuerySet":
+        """Still open after its due date: the one definition of a late one-off ticket."""
+        return self.open().filter(due_on__lt=clock.today())
+
+
+@pghistory.track()
+class OneOffTicket(TimeStampedModel):
+    """A remediation ticket done once by a due date (a migration, a rewrite), perhaps followed in an outside
+    tracker. It pays a decision back like a recurring toil item does, without the frequency and minutes."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    adr = models.ForeignKey(Adr, on_delete=models.PROTECT, related_name="one_off_tickets", verbose_name=_("decision record"))
+    title = models.CharField(_("title"), max_length=160)
+    due_on = models.DateField(_("due on"))
+    link = models.URLField(
+        _("link to the ticket"), max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("Where the work is followed, if outside the portal: an issue or ticket address (https://…)."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("owner")
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
+
+    objects = OneOffTicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("one-off remediation ticket")
+        verbose_name_plural = _("one-off remediation tickets")
+        indexes = [models.Index(fields=["adr", "status"]), models.Index(fields=["owner", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="done", done_on__isnull=False) | models.Q(status="open", done_on__isnull=True),
+                name="oneoffticket_done_on_when_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.adr.get_absolute_url()}#ticket-{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status == self.Status.DONE

@@ -3,11 +3,11 @@ decision figures other pages compose: each project's open, overdue, unremediated
 (with_decision_counts)."""
 from django.contrib.auth.models import User
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value, Window
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, QuerySet, Subquery, TextField, Value, Window
 from django.db.models.functions import Concat, RowNumber, TruncQuarter
 
 from adr import remediation
-from adr.models import SEARCHED_SECTIONS, Adr, AdrRevision, Cell, Comment, Placement, Review, Status, stale_q
+from adr.models import SEARCHED_SECTIONS, Adr, AdrRevision, Cell, Comment, OneOffTicket, Placement, Review, Status, stale_q
 from projects import clock
 from projects.common import search
 from projects.common.queries import count_of
@@ -113,6 +113,13 @@ def overdue_shortcuts(adrs: QuerySet | None = None) -> QuerySet:
     return _overdue(reckless_in_force(adrs)).select_related("project").order_by("current_revisit_by")
 
 
+def overdue_one_off_tickets(tickets: QuerySet | None = None) -> QuerySet:
+    """One-off remediation tickets that are late (open past their due date), or still open on a decision
+    overdue for its revisit, as a recurring ticket is."""
+    tickets = OneOffTicket.objects.all() if tickets is None else tickets
+    return tickets.late() | tickets.open().filter(adr__in=overdue_shortcuts().values("pk"))
+
+
 def remediation_flags(adr: Adr) -> dict[str, bool]:
     """The decision page's flags, by the definitions every list and count uses."""
     one = Adr.objects.filter(pk=adr.pk)
@@ -124,15 +131,23 @@ def _overdue(reckless: QuerySet) -> QuerySet:
 
 
 def _tickets() -> QuerySet:
-    """Remediation tickets: toil items pointing at their decision (the toil app owns the model)."""
+    """Recurring remediation tickets: toil items pointing at their decision (the toil app owns the model)."""
     return Adr._meta.get_field("remediation_tickets").related_model.objects.filter(remediates=OuterRef("pk"))
+
+
+def _one_off_tickets() -> QuerySet:
+    return OneOffTicket.objects.filter(adr=OuterRef("pk"))
 
 
 def _with_current_placement(adrs: QuerySet) -> QuerySet:
     latest = Placement.objects.filter(adr=OuterRef("pk")).order_by("-placed_at", "-pk")
     return adrs.annotate(
         current_cell=Subquery(latest.values("cell")[:1]), current_revisit_by=Subquery(latest.values("revisit_by")[:1]),
-        has_ticket=Exists(_tickets()), has_open_ticket=Exists(_tickets().exclude(status__in=remediation.finished())),
+        has_ticket=ExpressionWrapper(Exists(_tickets()) | Exists(_one_off_tickets()), output_field=BooleanField()),
+        has_open_ticket=ExpressionWrapper(
+            Exists(_tickets().exclude(status__in=remediation.finished())) | Exists(_one_off_tickets().open()),
+            output_field=BooleanField(),
+        ),
     )
 
 

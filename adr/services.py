@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from adr import importers
-from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, Placement, ReminderSent, Review, Status, search_document
+from adr.models import PLACEMENT_QUESTIONS, Adr, AdrRevision, Cell, Comment, OneOffTicket, Placement, ReminderSent, Review, Status, search_document
 from projects import clock, permissions
 from projects.models import Project
 
@@ -242,6 +242,47 @@ def comment_remove(*, actor: User, comment: Comment) -> Comment:
         comment.removed_at, comment.removed_by = clock.now(), actor
         comment.save(update_fields=["removed_at", "removed_by"])
     return comment
+
+
+def _fill_ticket(ticket: OneOffTicket, *, title: str, due_on: date | None, link: str = "", owner: User | None = None) -> None:
+    ticket.title, ticket.due_on, ticket.link, ticket.owner = (title or "").strip(), due_on, (link or "").strip(), owner
+    if owner is not None and not permissions.is_member(owner, ticket.adr.project.team):
+        raise ValidationError({"owner": _("The owner of a ticket is a member of the project's team.")})
+    ticket.full_clean(exclude=["adr", "created_by"])
+
+
+@transaction.atomic
+def ticket_create(*, actor: User, adr: Adr, **fields) -> OneOffTicket:
+    """A one-off remediation ticket of a decision: a due date and perhaps a link, no frequency or minutes."""
+    _require_edit(actor, adr.project)
+    ticket = OneOffTicket(adr=adr, created_by=actor)
+    _fill_ticket(ticket, **fields)
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_update(*, actor: User, ticket: OneOffTicket, expected_updated_at, **fields) -> OneOffTicket:
+    """Change a ticket's title, due date, link or owner, refused when someone saved it since the form opened."""
+    ticket = OneOffTicket.objects.select_for_update().select_related("adr__project__team").get(pk=ticket.pk)
+    _require_edit(actor, ticket.adr.project)
+    if expected_updated_at is None or ticket.updated_at.isoformat() != str(expected_updated_at):
+        raise ValidationError(_("Someone changed this ticket while you were editing it. Reload the page to see their change."))
+    _fill_ticket(ticket, **fields)
+    ticket.save()
+    return ticket
+
+
+@transaction.atomic
+def ticket_set_done(*, actor: User, ticket: OneOffTicket, done: bool) -> OneOffTicket:
+    """Mark a one-off ticket done today (it stops counting as open) or open it again."""
+    ticket = OneOffTicket.objects.select_for_update().select_related("adr__project__team").get(pk=ticket.pk)
+    _require_edit(actor, ticket.adr.project)
+    status = OneOffTicket.Status.DONE if done else OneOffTicket.Status.OPEN
+    if ticket.status != status:
+        ticket.status, ticket.done_on = status, clock.today() if done else None
+        ticket.save(update_fields=["status", "done_on", "updated_at"])
+    return ticket
 
 
 # `Name <username>`, as the export writes a portal user.

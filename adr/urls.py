@@ -20,6 +20,9 @@ urlpatterns = [
     path("projects/<slug:slug>/adrs/<int:number>/comments/<int:comment_id>/remove/", views.comment_remove, name="comment_remove"),
     path("projects/<slug:slug>/adrs/<int:number>/placement/", views.adr_place, name="place"),
     path("projects/<slug:slug>/adrs/<int:number>/placement/suggest/", views.placement_suggest, name="placement_suggest"),
+    path("projects/<slug:slug>/adrs/<int:number>/tickets/new/", views.ticket_new, name="ticket_new"),
+    path("projects/<slug:slug>/adrs/<int:number>/tickets/<int:pk>/edit/", views.ticket_edit, name="ticket_edit"),
+    path("projects/<slug:slug>/adrs/<int:number>/tickets/<int:pk>/done/", views.ticket_done, name="ticket_done"),
     path("projects/<slug:slug>/adrs/<int:number>/diff/", views.adr_diff, name="diff"),
     path("projects/<slug:slug>/adrs/<int:number>/madr/", views.adr_madr, name="madr"),
 ]

@@ -3,6 +3,7 @@ its live preview, the import upload, and the portfolio-wide /decisions/ list."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,9 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from adr import diff, exporters, importers, selectors, services
 from adr.forms import (
-    AdrForm, CommentForm, ConflictForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm, content_of,
+    AdrForm, CommentForm, ConflictForm, DecisionFilterForm, ImportForm, MatrixFilterForm, MoveForm, PlacementForm, ReviewForm, TicketForm,
+    content_of,
 )
-from adr.models import Adr, AdrRevision, Cell, Comment, Status
+from adr.models import Adr, AdrRevision, Cell, Comment, OneOffTicket, Status
 from projects import permissions
 from projects.common.forms import add_service_errors
 from projects.common.http import HtmxHttpRequest
@@ -55,9 +57,12 @@ def _detail_context(request: HtmxHttpRequest, adr: Adr, **extra) -> dict:
     can_place = permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)
     current = placements[-1] if placements else None
     tickets = list(adr.remediation_tickets.order_by("pk"))
+    one_off_tickets = list(adr.one_off_tickets.select_related("owner").annotate(
+        is_late=Exists(OneOffTicket.objects.late().filter(pk=OuterRef("pk")))
+    ))
     shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
     return {
-        "tickets": tickets, "shortcut": shortcut, **selectors.remediation_flags(adr),
+        "tickets": tickets, "one_off_tickets": one_off_tickets, "shortcut": shortcut, **selectors.remediation_flags(adr),
         "placements": placements[::-1], "placement": placements[-1] if placements else None, "can_place": can_place,
         # Re-judging starts from the answers given last time.
         "placement_form": extra.pop("placement_form", None) or (
@@ -234,6 +239,70 @@ def adr_place(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
             messages.success(request, _("%(code)s placed as %(cell)s.") % {"code": adr.code, "cell": placement.get_cell_display()})
             return redirect(f"{adr.get_absolute_url()}#placement")
     return render(request, "adr/adr_detail.html", _detail_context(request, adr, placement_form=form), status=400)
+
+
+def _ticket(adr: Adr, pk: int) -> OneOffTicket:
+    return get_object_or_404(OneOffTicket.objects.select_related("owner"), adr=adr, pk=pk)
+
+
+def _ticket_form_page(request: HtmxHttpRequest, adr: Adr, form: TicketForm, ticket: OneOffTicket | None = None, status: int = 200):
+    return render(request, "adr/ticket_form.html", {"adr": adr, "project": adr.project, "form": form, "ticket": ticket}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_new(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
+    """A one-off remediation ticket: a due date and an optional link, no frequency or minutes."""
+    adr = _adr(_project(slug), number)
+    if not permissions.can_edit_project(request.user, adr.project):
+        raise PermissionDenied
+    form = TicketForm(request.POST or None, team=adr.project.team, initial={
+        "title": _("Pay back %(code)s: %(title)s") % {"code": adr.code, "title": adr.title}, "owner": request.user.pk,
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_create(actor=request.user, adr=adr, **form.ticket_fields())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ticket “%(title)s” added to %(code)s.") % {"title": ticket.title, "code": adr.code})
+            return redirect(ticket.get_absolute_url())
+    return _ticket_form_page(request, adr, form, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def ticket_edit(request: HtmxHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    adr = _adr(_project(slug), number)
+    ticket = _ticket(adr, pk)
+    if not permissions.can_edit_project(request.user, adr.project):
+        raise PermissionDenied
+    form = TicketForm(request.POST or None, team=adr.project.team, initial={
+        "title": ticket.title, "due_on": ticket.due_on, "link": ticket.link, "owner": ticket.owner_id,
+        "updated_at": ticket.updated_at.isoformat(),
+    })
+    if request.method == "POST" and form.is_valid():
+        try:
+            ticket = services.ticket_update(
+                actor=request.user, ticket=ticket, expected_updated_at=form.cleaned_data["updated_at"], **form.ticket_fields()
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Ticket “%(title)s” saved.") % {"title": ticket.title})
+            return redirect(ticket.get_absolute_url())
+    return _ticket_form_page(request, adr, form, ticket, status=400 if request.method == "POST" else 200)
+
+
+@require_POST
+def ticket_done(request: HtmxHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
+    """Mark a one-off ticket done (`done=1`) or open it again (`done=0`)."""
+    adr = _adr(_project(slug), number)
+    ticket = _ticket(adr, pk)
+    if not permissions.can_edit_project(request.user, adr.project):
+        raise PermissionDenied
+    done = request.POST.get("done") == "1"
+    services.ticket_set_done(actor=request.user, ticket=ticket, done=done)
+    messages.success(request, (_("“%(title)s” is done.") if done else _("“%(title)s” is open again.")) % {"title": ticket.title})
+    return redirect(ticket.get_absolute_url())
 
 
 @require_POST

@@ -3,8 +3,8 @@ tokens page."""
 from django.contrib.auth.models import User
 from django.db.models import Count
 
-from adr.models import Adr, Status
-from adr.selectors import overdue_shortcuts
+from adr.models import Adr, OneOffTicket, Status
+from adr.selectors import overdue_one_off_tickets, overdue_shortcuts
 from portal.portfolio import alerts_for, cached_overview, portfolio_queryset
 from projects import permissions
 from projects.ledger.selectors import portfolio_trend
@@ -54,11 +54,12 @@ def my_work(user: User) -> dict:
         ToilItem.objects.filter(owner=user, remediates__in=overdue_shortcuts().values("pk"))
         .exclude(status__in=ToilItem.FINISHED).select_related("project", "remediates").order_by("project__name", "title")
     )
+    overdue_one_offs = overdue_one_off_tickets(OneOffTicket.objects.filter(owner=user)).select_related("adr__project").order_by("due_on", "pk")
     memberships = list(memberships)
     led = [membership.team for membership in memberships if membership.role == Membership.Role.LEAD]
     return {
         "memberships": memberships, "my_projects": my_projects, "toil_items": toil_items,
-        "adrs_to_review": to_review, "overdue_tickets": overdue_tickets,
+        "adrs_to_review": to_review, "overdue_tickets": overdue_tickets, "overdue_one_offs": overdue_one_offs,
         "checklist_items": checklist, "approvals": approvals, "is_manager": permissions.can_approve(user),
         "teams_over_cap": [share for share in team_shares(led).values() if share.level == "alert"] if led else [],
         **(manager_desk(user) if permissions.can_approve(user) else {}),

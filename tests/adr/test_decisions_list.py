@@ -4,6 +4,7 @@ from django.core.management import call_command
 
 from adr import services
 from adr.models import Adr, Status
+from projects import clock
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, TeamFactory, UserFactory
 
@@ -110,8 +111,10 @@ def test_detail_page_query_count_is_bounded(member, team, django_assert_max_num_
         services.comment_add(actor=member, adr=adr, body=f"comment {index}")
         services.adr_update(actor=member, adr=adr, expected_version=adr.version, context=f"v{index}")
         adr.refresh_from_db()
+        services.ticket_create(actor=member, adr=adr, title=f"ticket {index}", due_on=clock.today(), owner=member)
     client = client_for(member)
-    with django_assert_max_num_queries(19):  # the overdue and remediation flags: one query to the shared selectors
+    # The overdue and remediation flags: one query to the shared selectors; one-off tickets: one query.
+    with django_assert_max_num_queries(20):
         assert client.get(adr.get_absolute_url()).status_code == 200
 
 

@@ -133,3 +133,39 @@ def test_write_accept_supersede_and_find_a_decision(browser, page, live_server):
     expect(page.locator("#results tbody tr")).to_have_count(1)
     screenshot(page, "adr-search")
     assert Adr.objects.get(number=1).status == "superseded"
+
+
+def test_pay_back_a_shortcut_with_a_one_off_ticket(page, live_server):
+    from datetime import timedelta
+
+    from adr.models import Cell, Placement
+    from projects import clock
+
+    team = TeamFactory(name="Customer Analytics", slug="customer-analytics")
+    sam = MembershipFactory(team=team, user=UserFactory(username="sam", first_name="Sam", last_name="Okafor")).user
+    project = ProjectFactory(team=team, slug="churn-prediction", name="Churn prediction")
+    adr = Adr.objects.create(project=project, number=1, title="Score with a cron job for now", author=sam)
+    Placement.objects.create(adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=sam, reason="Launch week",
+                             revisit_by=clock.today() + timedelta(days=30))
+    log_in(page, live_server, "sam")
+    page.goto(f"{live_server.url}{adr.get_absolute_url()}")
+    expect(page.get_by_test_id("no-remediation-flag")).to_be_visible()
+    page.get_by_role("link", name="Add a one-off ticket").click()
+    expect(page.get_by_role("heading", name="New one-off ticket")).to_be_visible()
+    page.get_by_label("Title").fill("Move scoring into the scheduler")
+    page.get_by_label("Due on").fill((clock.today() + timedelta(days=14)).isoformat())
+    page.get_by_label("Link to the ticket").fill("tracker.example/PAY-12")
+    expect(page.get_by_label("Owner")).to_have_value(str(sam.pk))
+    page.get_by_role("button", name="Add ticket").click()
+    ticket = page.get_by_test_id("tickets").get_by_role("listitem").first
+    expect(ticket).to_contain_text("Move scoring into the scheduler")
+    expect(ticket).to_contain_text("due ")
+    expect(ticket.get_by_role("link", name="Open the ticket")).to_have_attribute("href", "https://tracker.example/PAY-12")
+    expect(page.get_by_test_id("no-remediation-flag")).to_have_count(0)
+    screenshot(page, "one-off-ticket-1280")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "one-off-ticket-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    ticket.get_by_role("button", name="Mark done").click()
+    expect(page.get_by_text("“Move scoring into the scheduler” is done.")).to_be_visible()
+    expect(page.get_by_test_id("tickets").get_by_role("listitem").first).to_contain_text("done ")

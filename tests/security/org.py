@@ -47,6 +47,7 @@ class Org:
     lead_membership: Membership
     adr: object = None
     comment: object = None
+    ticket: object = None
     tokens: dict[str, int] = field(default_factory=dict)
 
 
@@ -106,6 +107,9 @@ def build_org() -> Org:
         actor=member, adr=org.adr, expected_version=org.adr.version, consequences="One more service to run."
     )
     org.comment = adr_services.comment_add(actor=member, adr=org.adr, body="Which store?")
+    org.ticket = adr_services.ticket_create(
+        actor=member, adr=org.adr, title="Drop the second pipeline", due_on=clock.today() + timedelta(days=20), owner=member
+    )
     expires = clock.today() + timedelta(days=30)
     for role, user in users.items():
         if user is not None:

@@ -125,6 +125,7 @@ ROW_ADR_REVIEW = "accept or reject a proposed decision"
 ROW_ADR_COMMENT = "comment on a decision"
 ROW_ADR_UNCOMMENT = "remove a comment"
 ROW_ADR_PLACE = "place or re-judge a decision on the matrix"
+ROW_ADR_TICKET = "add, edit, close or reopen a one-off remediation ticket"
 
 CASES = [
     # portal
@@ -237,6 +238,13 @@ CASES = [
          data=lambda org: {"cell": "conscious_reckless", "reason": "A shortcut.", "revisit_by": today(90)}),
     Case("adr:placement_suggest", ROW_READ, get=NOT_SERVED, post=LOGGED_IN, kwargs=adr_kwargs,
          data=lambda org: {"knew_tradeoff": "on"}),
+    Case("adr:ticket_new", ROW_ADR_TICKET, get=TEAM, post=TEAM, kwargs=adr_kwargs,
+         data=lambda org: {"title": "Move the cron job", "due_on": today(30)}),
+    Case("adr:ticket_edit", ROW_ADR_TICKET, get=TEAM, post=TEAM,
+         kwargs=lambda org, role: {**adr_kwargs(org, role), "pk": org.ticket.pk},
+         data=lambda org: {"title": "Move the cron job", "due_on": today(45), "updated_at": org.ticket.updated_at.isoformat()}),
+    Case("adr:ticket_done", ROW_ADR_TICKET, get=NOT_SERVED, post=TEAM,
+         kwargs=lambda org, role: {**adr_kwargs(org, role), "pk": org.ticket.pk}, data=lambda org: {"done": "1"}),
     Case("adr:diff", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
     Case("adr:madr", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=adr_kwargs),
     Case("adr:export", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
