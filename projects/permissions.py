@@ -75,6 +75,11 @@ def can_manage_members(user: AnyUser, team: Team | int) -> bool:
     return is_admin(user) or is_lead(user, team)
 
 
+def can_set_team_limits(user: AnyUser, team: Team | int) -> bool:
+    """Set how the team works: its toil board's WIP limits. A lead of the team, or an admin."""
+    return is_admin(user) or is_lead(user, team)
+
+
 def can_approve(user: AnyUser) -> bool:
     """Approve or reject what needs a manager (decommissioning, overrides)."""
     return is_manager(user)

@@ -69,3 +69,15 @@ class TimeLogForm(forms.Form):
 
 
 QUICK_MINUTES = (15, 30, 60, 120)
+
+
+class WipLimitsForm(forms.Form):
+    """One limit per board column; empty means no limit."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for status, label in ToilItem.Status.choices:
+            self.fields[status] = forms.IntegerField(
+                label=label, required=False, min_value=1, max_value=999,
+                widget=forms.NumberInput(attrs={"placeholder": _("no limit")}),
+            )

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from projects import clock
-from projects.models import Project, TimeStampedModel
+from projects.models import Project, Team, TimeStampedModel
 
 # Average occurrences in a month of 52 weeks / 12, five working days a week.
 OCCURRENCES_PER_MONTH = {
@@ -167,3 +167,27 @@ class TimeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.item} · {self.minutes} min on {self.logged_on}"
+
+
+@pghistory.track()
+class WipLimit(TimeStampedModel):
+    """How many of a team's toil items one board column may hold at once (work in progress), set by its lead.
+    Clearing a limit keeps the row with no limit, so the audit trail shows every change."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="toil_wip_limits", verbose_name=_("team"))
+    status = models.CharField(_("column"), max_length=12, choices=ToilItem.Status.choices)
+    limit = models.PositiveSmallIntegerField(
+        _("limit"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(999)]
+    )
+
+    class Meta:
+        ordering = ["team", "status"]
+        verbose_name = _("WIP limit")
+        verbose_name_plural = _("WIP limits")
+        constraints = [
+            models.UniqueConstraint(fields=["team", "status"], name="wiplimit_one_per_column"),
+            models.CheckConstraint(condition=models.Q(limit__isnull=True) | models.Q(limit__gte=1), name="wiplimit_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.team} · {self.status}: {self.limit}"

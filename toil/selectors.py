@@ -11,15 +11,51 @@ from django.contrib.postgres.search import SearchQuery
 from django.db import connection
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value, Window
 from django.db.models.functions import Coalesce, Lag, RowNumber
+from django.utils.translation import gettext as _
 
 from projects import clock
 from projects.common import search
 from projects.ledger.months import trailing_window
 from projects.models import Project, Team
-from toil.models import ToilItem, TimeLog
+from toil.models import TimeLog, ToilItem, WipLimit
 
 BOARD_COLUMN_LIMIT = 60
 DAYS_PER_MONTH = Decimal("30.44")
+
+
+@dataclass(frozen=True)
+class Wip:
+    """A column against its team's WIP limit: the team's items in that status, whatever the board's filter."""
+    count: int
+    limit: int
+
+    @property
+    def level(self) -> str:
+        """"over" past the limit, "full" at it, else "ok"."""
+        return "over" if self.count > self.limit else "full" if self.count == self.limit else "ok"
+
+
+def wip(team: Team) -> dict[str, Wip]:
+    """Per board column with a limit: the team's count against it. Two queries."""
+    limits = dict(WipLimit.objects.filter(team=team, limit__isnull=False).values_list("status", "limit"))
+    if not limits:
+        return {}
+    counts = wip_counts(team, statuses=list(limits))
+    return {status: Wip(count=counts.get(status, 0), limit=limit) for status, limit in limits.items()}
+
+
+def wip_counts(team: Team, *, statuses: list[str] | None = None) -> dict[str, int]:
+    """The team's toil items per status, over all its projects."""
+    items = ToilItem.objects.filter(project__team=team)
+    if statuses is not None:
+        items = items.filter(status__in=statuses)
+    return dict(items.order_by().values_list("status").annotate(total=Count("pk")).values_list("status", "total"))
+
+
+def wip_limits(team: Team) -> dict[str, int | None]:
+    """The team's limit per column, None where it has none: what the settings form starts from."""
+    limits = dict(WipLimit.objects.filter(team=team).values_list("status", "limit"))
+    return {status: limits.get(status) for status in ToilItem.Status.values}
 
 
 @dataclass(frozen=True)
@@ -28,6 +64,7 @@ class Column:
     label: str
     items: list
     total: int
+    wip: Wip | None = None
 
     @property
     def hidden(self) -> int:
@@ -49,8 +86,10 @@ def board_items(queryset: QuerySet[ToilItem], *, today: date | None = None) -> Q
     )
 
 
-def board_columns(queryset: QuerySet[ToilItem], *, today: date | None = None) -> list[Column]:
-    """One column per status, each capped so the page stays small whatever the backlog's size."""
+def board_columns(queryset: QuerySet[ToilItem], *, today: date | None = None, team: Team | None = None) -> list[Column]:
+    """One column per status, each capped so the page stays small whatever the backlog's size; with a team,
+    each column carries the team's WIP count against its limit."""
+    limits = wip(team) if team is not None else {}
     totals = dict(queryset.order_by().values_list("status").annotate(count=Count("pk")))
     cards = board_items(queryset, today=today).order_by("status", "-updated_at", "pk")
     per_status: dict[str, list] = {status: [] for status in ToilItem.Status.values}
@@ -61,7 +100,7 @@ def board_columns(queryset: QuerySet[ToilItem], *, today: date | None = None) ->
     for item in ranked:
         per_status[item.status].append(item)
     return [
-        Column(status=status, label=label, items=per_status[status], total=totals.get(status, 0))
+        Column(status=status, label=label, items=per_status[status], total=totals.get(status, 0), wip=limits.get(status))
         for status, label in ToilItem.Status.choices
     ]
 
@@ -168,11 +207,19 @@ def team_weekly_share(team_ids: list[int], *, weeks: int = 12, today: date | Non
 
 def share_chart_data(shares: list[WeekShare]) -> dict:
     """What the chart script draws: the weeks, the share in percent, the cap and the warning line."""
+    cap, warning = int(round(settings.TOIL_SHARE_CAP * 100)), int(round(settings.TOIL_SHARE_WARNING * 100))
     return {
         "labels": [share.week.isoformat() for share in shares],
         "share": [share.percent for share in shares],
-        "cap": int(round(settings.TOIL_SHARE_CAP * 100)),
-        "warning": int(round(settings.TOIL_SHARE_WARNING * 100)),
+        # Each bar's level by share_level, so the bars, their legend and the badges agree.
+        "levels": [share.level for share in shares],
+        "cap": cap,
+        "warning": warning,
+        "names": {
+            "ok": str(_("Under control")), "warning": str(_("Warning")), "alert": str(_("Above the cap")),
+            "cap": str(_("Cap (%(percent)s%%)") % {"percent": cap}),
+            "warning_line": str(_("Warning from %(percent)s%%") % {"percent": warning}),
+        },
     }
 
 

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from projects import clock, permissions
 from projects.common import jobs
-from projects.models import Project
-from toil.models import CRITERIA_FIELDS, ToilItem, TimeLog
+from projects.models import Project, Team
+from toil.models import CRITERIA_FIELDS, TimeLog, ToilItem, WipLimit
 
 ITEM_FIELDS = (
     *CRITERIA_FIELDS, "title", "description", "classification", "frequency", "minutes_per_occurrence", "people",
@@ -151,3 +151,23 @@ def toil_costs_sync(*, project: Project) -> int:
     for row in rows:
         _write_toil_cost(project, row.month, row.minutes)
     return len(rows)
+
+
+@transaction.atomic
+def wip_limits_set(*, actor: User, team: Team, limits: dict[str, int | None]) -> None:
+    """Set the team's WIP limit of each board column (None: no limit). Unchanged columns are left alone."""
+    if not permissions.can_set_team_limits(actor, team):
+        raise PermissionDenied(_("Only a lead of the team sets its WIP limits."))
+    unknown = set(limits) - set(ToilItem.Status.values)
+    if unknown:
+        raise ValidationError(_("Unknown columns: %(names)s.") % {"names": ", ".join(sorted(unknown))})
+    current = {row.status: row for row in WipLimit.objects.select_for_update().filter(team=team)}
+    for status, limit in limits.items():
+        row = current.get(status) or WipLimit(team=team, status=status)
+        if row.pk and row.limit == limit:
+            continue
+        if row.pk is None and limit is None:
+            continue
+        row.limit = limit
+        row.full_clean()
+        row.save()

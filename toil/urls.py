@@ -11,6 +11,7 @@ urlpatterns = [
     path("toil/items/<int:pk>/edit/", views.item_edit, name="item_edit"),
     path("toil/items/<int:pk>/move/", views.item_move, name="item_move"),
     path("toil/items/<int:pk>/log/", views.item_log, name="item_log"),
+    path("teams/<slug:slug>/toil/limits/", views.wip_limits, name="wip_limits"),
     path("projects/<slug:slug>/toil/", views.project_board, name="project_board"),
     path("projects/<slug:slug>/toil/new/", views.item_create, name="item_create"),
 ]

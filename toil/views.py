@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -16,12 +17,12 @@ from projects.common.http import HtmxHttpRequest
 from projects.models import Project, Team
 from toil import selectors, services
 from toil.filters import ToilItemFilter
-from toil.forms import QUICK_MINUTES, MoveForm, TimeLogForm, ToilItemForm
+from toil.forms import QUICK_MINUTES, MoveForm, TimeLogForm, ToilItemForm, WipLimitsForm
 from toil.models import CRITERIA_FIELDS, ToilItem
 
 
-def _board_context(request: HtmxHttpRequest, queryset, *, can_edit) -> dict:
-    columns = selectors.board_columns(queryset)
+def _board_context(request: HtmxHttpRequest, queryset, *, can_edit, team: Team | None = None) -> dict:
+    columns = selectors.board_columns(queryset, team=team)
     for column in columns:
         for item in column.items:
             item.editable = can_edit(item)
@@ -31,6 +32,8 @@ def _board_context(request: HtmxHttpRequest, queryset, *, can_edit) -> dict:
         "quick_minutes": QUICK_MINUTES,
         "can_edit": can_edit,
         "column_limit": selectors.BOARD_COLUMN_LIMIT,
+        "wip_team": team,
+        "may_set_limits": team is not None and permissions.can_set_team_limits(request.user, team),
     }
 
 
@@ -39,12 +42,14 @@ def board(request: HtmxHttpRequest) -> HttpResponse:
     items = ToilItemFilter(request.GET, queryset=ToilItem.objects.all())
     teams = list(Team.objects.order_by("name"))
     shares = selectors.team_weekly_share([team.pk for team in teams], weeks=8)
+    chosen_team = items.form.cleaned_data.get("team") if items.is_bound and items.form.is_valid() else None
     context = {
-        **_board_context(request, items.qs, can_edit=lambda item: permissions.can_edit_project(request.user, item.project)),
+        **_board_context(
+            request, items.qs, can_edit=lambda item: permissions.can_edit_project(request.user, item.project), team=chosen_team,
+        ),
         "filter": items,
         "team_shares": [(team, selectors.latest_complete_week(shares[team.pk])) for team in teams],
     }
-    chosen_team = items.form.cleaned_data.get("team") if items.is_bound and items.form.is_valid() else None
     if chosen_team is not None:
         context.update(selectors.team_share_panel(chosen_team))
     template = "toil/board.html"
@@ -58,7 +63,7 @@ def project_board(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     project = get_object_or_404(Project.objects.select_related("team"), slug=slug)
     can_edit = permissions.can_edit_project(request.user, project)
     context = {
-        **_board_context(request, ToilItem.objects.filter(project=project), can_edit=lambda item: can_edit),
+        **_board_context(request, ToilItem.objects.filter(project=project), can_edit=lambda item: can_edit, team=project.team),
         **selectors.team_share_panel(project.team),
         "project": project,
         "may_edit_project": can_edit,
@@ -177,7 +182,7 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_edit_project(request.user, item.project):
         raise PermissionDenied
     form = MoveForm(request.POST)
-    error_text = ""
+    error_text, moved_from = "", item.status
     if form.is_valid():
         try:
             services.toil_item_move(actor=request.user, item=item, status=form.cleaned_data["status"])
@@ -185,23 +190,63 @@ def item_move(request: HtmxHttpRequest, pk: int) -> HttpResponse:
             error_text = " ".join(error.messages)
     else:
         error_text = _("Choose a column to move the card to.")
+    team = item.project.team
+    limits = selectors.wip(team)
+    notice = _over_limit_notice(item, limits.get(item.status)) if item.status != moved_from else ""
     if request.htmx:
         item = selectors.board_items(ToilItem.objects.filter(pk=item.pk)).get()
         response = render(
             request, "toil/_card.html",
             {"item": item, "statuses": ToilItem.Status.choices, "quick_minutes": QUICK_MINUTES,
-             "editable": True, "card_error": error_text},
+             "editable": True, "card_error": error_text, "card_notice": notice},
             status=400 if error_text else 200,
         )
+        # The team's WIP lines follow the move (a board without them ignores these).
+        for status, column in limits.items():
+            response.content += render_to_string(
+                "toil/_wip.html", {"status": status, "wip": column, "wip_team": team, "oob": True}, request=request
+            ).encode()
         return response
     if error_text:
         messages.error(request, error_text)
     else:
         messages.success(request, _("Moved to %(status)s.") % {"status": item.get_status_display()})
+        if notice:
+            messages.warning(request, notice)
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = item.get_absolute_url()  # only a page of this site: never an open redirect
     return redirect(back)
+
+
+def _over_limit_notice(item: ToilItem, column: selectors.Wip | None) -> str:
+    """Said after a move that leaves the team's column past its WIP limit: the move stands, the team sees it."""
+    if column is None or column.level != "over":
+        return ""
+    return _("%(column)s now holds %(count)s of the team's items, over its WIP limit of %(limit)s: finish one before starting another.") % {
+        "column": item.get_status_display(), "count": column.count, "limit": column.limit,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def wip_limits(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The team's WIP limit per board column, set by its lead."""
+    team = get_object_or_404(Team, slug=slug)
+    if not permissions.can_set_team_limits(request.user, team):
+        raise PermissionDenied
+    form = WipLimitsForm(request.POST or None, initial=selectors.wip_limits(team))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.wip_limits_set(actor=request.user, team=team, limits=form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("WIP limits of %(team)s saved.") % {"team": team.name})
+            return redirect(f"{reverse('toil:board')}?team={team.slug}")
+    counts = selectors.wip_counts(team)
+    rows = [(form[status], counts.get(status, 0)) for status in ToilItem.Status.values]
+    return render(request, "toil/wip_limits.html", {"team": team, "form": form, "rows": rows},
+                  status=400 if request.method == "POST" else 200)
 
 
 @require_POST

@@ -6,16 +6,19 @@
     if (!source) return;
     canvas.dataset.drawn = "1";
     const data = JSON.parse(source.textContent);
-    const colours = data.share.map((value) =>
-      value === null ? "#adb5bd" : value >= data.cap ? "#dc3545" : value >= data.warning ? "#ffc107" : "#198754"
-    );
+    // One bar series per level, drawn in the same slot, so that the legend shows each bar colour with its meaning.
+    const colours = { ok: "#198754", warning: "#ffc107", alert: "#dc3545" };
+    const bars = ["ok", "warning", "alert"].map((level) => ({
+      type: "bar", label: data.names[level], backgroundColor: colours[level], grouped: false,
+      data: data.share.map((value, index) => (data.levels[index] === level ? value : null)),
+    }));
     new Chart(canvas, {
       data: {
         labels: data.labels,
         datasets: [
-          { type: "bar", label: "Toil share (%)", data: data.share, backgroundColor: colours },
-          { type: "line", label: "Cap (" + data.cap + "%)", data: data.labels.map(() => data.cap), borderColor: "#dc3545", borderDash: [6, 4], pointRadius: 0, fill: false },
-          { type: "line", label: "Warning (" + data.warning + "%)", data: data.labels.map(() => data.warning), borderColor: "#fd7e14", borderDash: [2, 3], pointRadius: 0, fill: false },
+          ...bars,
+          { type: "line", label: data.names.cap, data: data.labels.map(() => data.cap), borderColor: "#dc3545", backgroundColor: "#dc3545", borderDash: [6, 4], pointRadius: 0, fill: false },
+          { type: "line", label: data.names.warning_line, data: data.labels.map(() => data.warning), borderColor: "#fd7e14", backgroundColor: "#fd7e14", borderDash: [2, 3], pointRadius: 0, fill: false },
         ],
       },
       options: {

@@ -1,5 +1,6 @@
 """A team member's toil journey in Chromium: classify a new item with the helper, log time twice,
 drag the card to automated, and see the team's share and the item's before/after numbers."""
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -108,9 +109,60 @@ def test_board_filters_by_team_and_shows_the_demo_team_above_the_cap(page, login
     expect(page.get_by_role("heading", name="Toil backlog")).to_be_visible()
     page.get_by_label("Team").select_option(label="Risk & Fraud")
     expect(page.get_by_test_id("share-badge")).to_contain_text("Above the cap")
-    expect(page).to_have_url(f"{live_server.url}/toil/?team=risk-fraud&project=&classification=&strategy=&q=")
+    expect(page).to_have_url(f"{live_server.url}/toil/?team=risk-fraud&project=&owner=&classification=&strategy=&q=")
     expect(page.locator(".toil-card").first).to_contain_text("Risk & Fraud")
     expect(page.locator(".toil-card", has_text="Customer Analytics")).to_have_count(0)
     expect(page.locator(".toil-card .move-form")).to_have_count(0)  # a manager reads; the team moves cards
     expect(page.locator("canvas[data-toil-chart]")).to_have_attribute("data-drawn", "1")
     screenshot(page, "toil-board-risk")
+
+
+def test_lead_sets_a_wip_limit_and_the_board_reads_at_both_widths(page, login, live_server):
+    team = TeamFactory(name="Risk & Fraud", slug="risk-fraud")
+    MembershipFactory(team=team, user=UserFactory(username="olga", first_name="Olga", last_name="Ivanova"), role="lead")
+    MembershipFactory(team=team, user=UserFactory(username="tom", first_name="Tom", last_name="Berg"))
+    project = ProjectFactory(team=team, name="Card fraud scoring", slug="fraud-scoring")
+    olga, tom = (team.members.get(username=name) for name in ("olga", "tom"))
+    ToilItem.objects.create(project=project, title="Rotate the scoring keys", minutes_per_occurrence=30, status="in_progress", owner=olga)
+    waiting = ToilItem.objects.create(project=project, title="Rerun the failed feed", minutes_per_occurrence=20, status="planned", owner=tom)
+    login("olga", PASSWORD)
+
+    page.goto(f"{live_server.url}/projects/{project.slug}/toil/")
+    page.get_by_role("link", name="WIP limits").click()
+    page.get_by_label("In progress").fill("1")
+    page.get_by_role("button", name="Save limits").click()
+    expect(page.get_by_text("WIP limits of Risk & Fraud saved.")).to_be_visible()
+    wip = page.locator("#wip-in_progress")
+    expect(wip).to_have_text("Risk & Fraud: 1 of 1")
+    expect(wip).to_have_class(re.compile(r"\bwip-full\b"))
+
+    # Every column's Move menu shows its choice in full at 1,280 px.
+    for select in page.locator(".move-form select").all():
+        assert select.evaluate("el => el.scrollWidth <= el.clientWidth + 1"), select.input_value()
+    screenshot(page, "toil-board-wip-1280")
+
+    # Moving past the limit is allowed, and said; the column turns red at once. Choosing in a card's menu
+    # leaves the board's filter alone.
+    card = page.locator(f"#card-{waiting.pk}")
+    card.get_by_label("Move “Rerun the failed feed” to").select_option("in_progress")
+    card.get_by_role("button", name="Move").click()
+    expect(page.get_by_test_id("wip-notice")).to_contain_text("over its WIP limit of 1")
+    expect(wip).to_have_text("Risk & Fraud: 2 of 1 · over the WIP limit")
+    expect(wip).to_have_class(re.compile(r"\bwip-over\b"))
+
+    # The share chart's legend has the bars' colours.
+    legend = page.evaluate("""() => {
+        const chart = Chart.getChart(document.querySelector("canvas[data-toil-chart]"));
+        return chart.legend.legendItems.map((item) => [item.text, item.fillStyle]);
+    }""")
+    assert legend[:3] == [["Under control", "#198754"], ["Warning", "#ffc107"], ["Above the cap", "#dc3545"]]
+
+    # The board filters by owner.
+    page.goto(f"{live_server.url}/toil/")
+    page.get_by_label("Owner").select_option(label="Tom Berg (tom)")
+    expect(page.locator(".toil-card")).to_have_count(1)
+    expect(page.locator(".toil-card")).to_contain_text("Rerun the failed feed")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/projects/{project.slug}/toil/")
+    screenshot(page, "toil-board-wip-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390

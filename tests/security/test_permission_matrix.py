@@ -109,6 +109,7 @@ ROW_EDIT = "edit a project, move its phase, tick its health checklist"
 ROW_RETIRED = "change a retired project"
 ROW_MEMBERS = "add or remove members of a team"
 ROW_TOIL = "add, edit or move toil items"
+ROW_WIP = "set the toil board's WIP limits of a team"
 ROW_TOIL_LOG = "log toil minutes for yourself"
 ROW_COSTS = "add or void cost and value entries"
 ROW_RETIRED_COST = "record a cost on a retired project"
@@ -213,6 +214,7 @@ CASES = [
     Case("toil:item_move", ROW_TOIL, get=NOT_SERVED, post=TEAM, kwargs=pk("toil_item"), data=lambda org: {"status": "doing"}),
     Case("toil:item_log", ROW_TOIL_LOG, get=NOT_SERVED, post=TEAM, kwargs=pk("toil_item"),
          data=lambda org: {"minutes": "30", "logged_on": today(), "note": "Restarted it."}),
+    Case("toil:wip_limits", ROW_WIP, get=LEAD, post=LEAD, kwargs=slug("team"), data=lambda org: {"in_progress": "3"}),
     Case("toil:project_board", ROW_READ, get=LOGGED_IN, post=NOT_SERVED, kwargs=slug("project")),
     Case("toil:item_create", ROW_TOIL, get=TEAM, post=TEAM, kwargs=slug("project"), data=toil_form),
     # decisions (ADRs) and the matrix
