@@ -96,7 +96,7 @@ def test_home_query_budget(django_assert_max_num_queries, team, member, size):
     for index in range(size // 2):
         ToilItemFactory(project=Project.objects.get(slug=f"m-{index}"), owner=member)
     client = client_for(member)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # with the late one-off tickets I own
         assert client.get("/").status_code == 200
 
 

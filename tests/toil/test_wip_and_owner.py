@@ -38,7 +38,7 @@ def test_a_limit_is_a_whole_number_from_1_to_999(lead, team, value):
     response = client_for(lead).post(limits_url(team), {"in_progress": value})
     assert response.status_code == 400
     assert response.context["form"].errors["in_progress"]
-    assert f'id="id_in_progress-error"' in response.content.decode()
+    assert 'id="id_in_progress-error"' in response.content.decode()
     assert not WipLimit.objects.exists()
 
 
