@@ -289,12 +289,20 @@ class Placement(models.Model):
 
 
 class OneOffTicketQuerySet(models.QuerySet):
+    @staticmethod
+    def _late() -> models.Q:
+        """Still open after its due date: the one definition of a late one-off ticket."""
+        return models.Q(status=OneOffTicket.Status.OPEN, due_on__lt=clock.today())
+
     def open(self) -> "OneOffTicketQuerySet":
         return self.filter(status=OneOffTicket.Status.OPEN)
 
     def late(self) -> "OneOffTicketQuerySet":
-        """Still open after its due date: the one definition of a late one-off ticket."""
-        return self.open().filter(due_on__lt=clock.today())
+        return self.filter(self._late())
+
+    def with_late_flag(self) -> "OneOffTicketQuerySet":
+        """Each ticket with `is_late`, by the same definition."""
+        return self.annotate(is_late=models.ExpressionWrapper(self._late(), output_field=models.BooleanField()))
 
 
 @pghistory.track()

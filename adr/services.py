@@ -266,7 +266,7 @@ def ticket_update(*, actor: User, ticket: OneOffTicket, expected_updated_at, **f
     """Change a ticket's title, due date, link or owner, refused when someone saved it since the form opened."""
     ticket = OneOffTicket.objects.select_for_update().select_related("adr__project__team").get(pk=ticket.pk)
     _require_edit(actor, ticket.adr.project)
-    if expected_updated_at is None or ticket.updated_at.isoformat() != str(expected_updated_at):
+    if ticket.updated_at.isoformat() != (expected_updated_at or ""):
         raise ValidationError(_("Someone changed this ticket while you were editing it. Reload the page to see their change."))
     _fill_ticket(ticket, **fields)
     ticket.save()

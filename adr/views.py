@@ -3,7 +3,6 @@ its live preview, the import upload, and the portfolio-wide /decisions/ list."""
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,9 +56,7 @@ def _detail_context(request: HtmxHttpRequest, adr: Adr, **extra) -> dict:
     can_place = permissions.can_edit_project(request.user, adr.project) or permissions.can_approve(request.user)
     current = placements[-1] if placements else None
     tickets = list(adr.remediation_tickets.order_by("pk"))
-    one_off_tickets = list(adr.one_off_tickets.select_related("owner").annotate(
-        is_late=Exists(OneOffTicket.objects.late().filter(pk=OuterRef("pk")))
-    ))
+    one_off_tickets = list(adr.one_off_tickets.select_related("owner").with_late_flag())
     shortcut = current is not None and current.cell == Cell.CONSCIOUS_RECKLESS
     return {
         "tickets": tickets, "one_off_tickets": one_off_tickets, "shortcut": shortcut, **selectors.remediation_flags(adr),
@@ -241,6 +238,13 @@ def adr_place(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     return render(request, "adr/adr_detail.html", _detail_context(request, adr, placement_form=form), status=400)
 
 
+def _editable_adr(request: HtmxHttpRequest, slug: str, number: int) -> Adr:
+    adr = _adr(_project(slug), number)
+    if not permissions.can_edit_project(request.user, adr.project):
+        raise PermissionDenied
+    return adr
+
+
 def _ticket(adr: Adr, pk: int) -> OneOffTicket:
     return get_object_or_404(OneOffTicket.objects.select_related("owner"), adr=adr, pk=pk)
 
@@ -252,9 +256,7 @@ def _ticket_form_page(request: HtmxHttpRequest, adr: Adr, form: TicketForm, tick
 @require_http_methods(["GET", "POST"])
 def ticket_new(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse:
     """A one-off remediation ticket: a due date and an optional link, no frequency or minutes."""
-    adr = _adr(_project(slug), number)
-    if not permissions.can_edit_project(request.user, adr.project):
-        raise PermissionDenied
+    adr = _editable_adr(request, slug, number)
     form = TicketForm(request.POST or None, team=adr.project.team, initial={
         "title": _("Pay back %(code)s: %(title)s") % {"code": adr.code, "title": adr.title}, "owner": request.user.pk,
     })
@@ -271,10 +273,8 @@ def ticket_new(request: HtmxHttpRequest, slug: str, number: int) -> HttpResponse
 
 @require_http_methods(["GET", "POST"])
 def ticket_edit(request: HtmxHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
-    adr = _adr(_project(slug), number)
+    adr = _editable_adr(request, slug, number)
     ticket = _ticket(adr, pk)
-    if not permissions.can_edit_project(request.user, adr.project):
-        raise PermissionDenied
     form = TicketForm(request.POST or None, team=adr.project.team, initial={
         "title": ticket.title, "due_on": ticket.due_on, "link": ticket.link, "owner": ticket.owner_id,
         "updated_at": ticket.updated_at.isoformat(),
@@ -295,10 +295,7 @@ def ticket_edit(request: HtmxHttpRequest, slug: str, number: int, pk: int) -> Ht
 @require_POST
 def ticket_done(request: HtmxHttpRequest, slug: str, number: int, pk: int) -> HttpResponse:
     """Mark a one-off ticket done (`done=1`) or open it again (`done=0`)."""
-    adr = _adr(_project(slug), number)
-    ticket = _ticket(adr, pk)
-    if not permissions.can_edit_project(request.user, adr.project):
-        raise PermissionDenied
+    ticket = _ticket(_editable_adr(request, slug, number), pk)
     done = request.POST.get("done") == "1"
     services.ticket_set_done(actor=request.user, ticket=ticket, done=done)
     messages.success(request, (_("“%(title)s” is done.") if done else _("“%(title)s” is open again.")) % {"title": ticket.title})

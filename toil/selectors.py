@@ -40,16 +40,14 @@ def wip(team: Team) -> dict[str, Wip]:
     limits = dict(WipLimit.objects.filter(team=team, limit__isnull=False).values_list("status", "limit"))
     if not limits:
         return {}
-    counts = wip_counts(team, statuses=list(limits))
+    counts = wip_counts(team)
     return {status: Wip(count=counts.get(status, 0), limit=limit) for status, limit in limits.items()}
 
 
-def wip_counts(team: Team, *, statuses: list[str] | None = None) -> dict[str, int]:
+def wip_counts(team: Team) -> dict[str, int]:
     """The team's toil items per status, over all its projects."""
-    items = ToilItem.objects.filter(project__team=team)
-    if statuses is not None:
-        items = items.filter(status__in=statuses)
-    return dict(items.order_by().values_list("status").annotate(total=Count("pk")).values_list("status", "total"))
+    items = ToilItem.objects.filter(project__team=team).order_by()
+    return dict(items.values_list("status").annotate(total=Count("pk")).values_list("status", "total"))
 
 
 def wip_limits(team: Team) -> dict[str, int | None]:

@@ -163,10 +163,8 @@ def wip_limits_set(*, actor: User, team: Team, limits: dict[str, int | None]) ->
         raise ValidationError(_("Unknown columns: %(names)s.") % {"names": ", ".join(sorted(unknown))})
     current = {row.status: row for row in WipLimit.objects.select_for_update().filter(team=team)}
     for status, limit in limits.items():
-        row = current.get(status) or WipLimit(team=team, status=status)
-        if row.pk and row.limit == limit:
-            continue
-        if row.pk is None and limit is None:
+        row = current.get(status) or WipLimit(team=team, status=status)  # a new row starts with no limit
+        if row.limit == limit:
             continue
         row.limit = limit
         row.full_clean()
