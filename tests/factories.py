@@ -136,3 +136,18 @@ class AdrFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Decision {n}")
     context = "We need to choose."
     author = factory.SubFactory(UserFactory)
+
+
+def reckless_shortcut(project, user, *, revisit_in_days: int):
+    """A decision placed conscious and reckless, to be revisited that many days from the clock's today."""
+    from datetime import timedelta
+
+    from adr.models import Cell, Placement
+    from projects import clock
+
+    adr = AdrFactory(project=project)
+    Placement.objects.create(
+        adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=user, reason="Deadline",
+        revisit_by=clock.today() + timedelta(days=revisit_in_days),
+    )
+    return adr

@@ -7,21 +7,14 @@ import pytest
 from django.urls import reverse
 
 from adr import selectors, services
-from adr.models import Cell, OneOffTicket, Placement
+from adr.models import OneOffTicket
 from projects import clock
 from tests.conftest import client_for
-from tests.factories import AdrFactory, MembershipFactory, ProjectFactory, UserFactory
+from tests.factories import MembershipFactory, ProjectFactory, UserFactory
+from tests.factories import reckless_shortcut as shortcut
 
 pytestmark = [pytest.mark.calendar, pytest.mark.django_db]
 
-
-def shortcut(project, user, *, revisit_in_days: int):
-    adr = AdrFactory(project=project)
-    Placement.objects.create(
-        adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=user, reason="Deadline",
-        revisit_by=clock.today() + timedelta(days=revisit_in_days),
-    )
-    return adr
 
 
 @pytest.fixture

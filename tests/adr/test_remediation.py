@@ -1,27 +1,16 @@
 """Reckless shortcuts pay back: remediation tickets are toil items pointing at their decision; a
 conscious and reckless decision without one is flagged, and past its revisit date while a ticket is
 unfinished (or none exists) it is overdue."""
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 
 from adr import selectors
-from adr.models import Cell, Placement
-from projects import clock
 from tests.conftest import client_for
 from tests.factories import AdrFactory, ProjectFactory, ToilItemFactory
+from tests.factories import reckless_shortcut as shortcut
 
 pytestmark = pytest.mark.calendar
 
-
-def shortcut(project, user, *, revisit_in_days: int):
-    adr = AdrFactory(project=project)
-    Placement.objects.create(
-        adr=adr, cell=Cell.CONSCIOUS_RECKLESS, placed_by=user, reason="Deadline",
-        revisit_by=clock.today() + timedelta(days=revisit_in_days),
-    )
-    return adr
 
 
 @pytest.fixture
